@@ -1,0 +1,1 @@
+DROP INDEX quests_child_id_status_idx;

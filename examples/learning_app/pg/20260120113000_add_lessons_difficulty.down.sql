@@ -1,0 +1,2 @@
+-- Takes the column's CHECK constraint with it.
+ALTER TABLE lessons DROP COLUMN difficulty;

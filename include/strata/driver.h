@@ -1,0 +1,86 @@
+/*
+ * The driver interface: what a database backend provides to the engine.
+ *
+ * A driver is one `const struct strata_driver`, found by URL scheme.  The
+ * engine owns the connection handle between open() and close() and never
+ * calls a driver from two threads at once.  Every function that can fail
+ * returns 0 or a negative STRATA_E* code and fills `err` (see strata.h);
+ * database failures set err->message, err->sqlstate, err->detail, err->hint
+ * and `*err_offset` (below) when the server names a position.
+ */
+#ifndef STRATA_DRIVER_H
+#define STRATA_DRIVER_H
+
+#include "strata.h"
+
+typedef struct strata_conn strata_conn; /* defined by each driver */
+
+typedef enum strata_dialect {
+	STRATA_DIALECT_SQLITE,
+	STRATA_DIALECT_POSTGRES
+} strata_dialect;
+
+/* Capability bits. */
+#define STRATA_CAP_TRANSACTIONAL_DDL (1u << 0) /* DDL rolls back */
+#define STRATA_CAP_ADVISORY_LOCK     (1u << 1) /* lock()/unlock() provided */
+
+/*
+ * Receives one result row; values[i] is NULL for SQL NULL.  Return 0 to go
+ * on, non-zero to stop (the query then returns that value).
+ */
+typedef int (*strata_row_fn)(void *data, int ncols, const char *const *values);
+
+/* Called while lock() waits, at most once a second; message says who holds it. */
+typedef void (*strata_wait_fn)(void *data, const char *message);
+
+struct strata_driver {
+	const char *name;            /* "sqlite", "postgres" */
+	const char *const *schemes;  /* NULL-terminated URL schemes */
+	unsigned caps;               /* STRATA_CAP_* */
+	strata_dialect dialect;      /* which statement splitter applies */
+
+	/* Must provide.  `url` is the full URL; `busy_ms` bounds waits for locks
+	 * the database itself takes (SQLite's busy timeout). */
+	int (*open)(strata_conn **out, const char *url, int busy_ms,
+	            strata_error *err);
+	void (*close)(strata_conn *c); /* NULL-safe */
+
+	/* Must provide.  Runs one statement (text NUL-terminated).  On failure
+	 * *err_offset receives the byte offset within `sql` the database points
+	 * at, or -1. */
+	int (*exec)(strata_conn *c, const char *sql, long *err_offset,
+	            strata_error *err);
+
+	/* Must provide.  Runs one statement with text parameters $1..$n, which
+	 * appear in the SQL in ascending order; rows go to `fn` (may be NULL). */
+	int (*query)(strata_conn *c, const char *sql, int nparams,
+	             const char *const *params, strata_row_fn fn, void *data,
+	             strata_error *err);
+
+	/* Must provide: the statement that opens a migration's transaction
+	 * (SQLite: "BEGIN IMMEDIATE", taking the write lock up front). */
+	const char *begin_sql;
+
+	/* Must provide: whether the history table exists (schema may be NULL). */
+	int (*table_exists)(strata_conn *c, const char *schema, const char *table,
+	                    int *out_exists, strata_error *err);
+
+	/* May provide (with STRATA_CAP_ADVISORY_LOCK): a session-level lock on
+	 * `key`, waiting at most wait_ms, calling `on_wait` while it waits.
+	 * Returns STRATA_ELOCKED on timeout.  Without it the engine relies on
+	 * begin_sql taking the database's write lock. */
+	int (*lock)(strata_conn *c, long long key, int wait_ms,
+	            strata_wait_fn on_wait, void *wait_data, strata_error *err);
+	int (*unlock)(strata_conn *c, long long key, strata_error *err);
+
+	/* May provide: server messages (NOTICE, WARNING) go to `fn`. */
+	void (*set_notice_fn)(strata_conn *c, strata_wait_fn fn, void *data);
+};
+
+/* The driver for a URL's scheme, or NULL. */
+const struct strata_driver *strata_driver_find(const char *url);
+
+extern const struct strata_driver strata_driver_sqlite;
+extern const struct strata_driver strata_driver_postgres;
+
+#endif

@@ -1,0 +1,613 @@
+/*
+ * The engine: take the run lock, read the history under it, plan, and apply
+ * or roll back each migration in its own transaction with its history row.
+ *
+ * Locking: where the driver has an advisory lock (PostgreSQL) it is held for
+ * the whole run, so the plan made under it stays true.  Otherwise (SQLite)
+ * every migration's transaction starts with the database's write lock and
+ * re-reads that migration's history row, so two runs racing each other
+ * still apply every migration exactly once.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "error.h"
+#include "session.h"
+#include "split.h"
+
+struct step {
+	struct migration_file *m;
+	strata_direction dir;
+};
+
+struct plan {
+	struct step *steps; /* owned */
+	size_t count;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One advisory lock key per history table, so two projects sharing a
+ * database with different tables do not wait for each other. */
+static long long lock_key(const strata *s)
+{
+	strata_buf b = STRATA_BUF_INIT;
+	char hex[65] = "0";
+
+	strata_buf_printf(&b, "strata:%s.%s",
+	                  s->table_schema ? s->table_schema : "",
+	                  s->table_name);
+	strata_checksum_hex(b.ptr, b.len, hex);
+	strata_buf_dispose(&b);
+	hex[16] = '\0';
+	return (long long)strtoull(hex, NULL, 16);
+}
+
+static void on_lock_wait(void *data, const char *message)
+{
+	session_emit(data, STRATA_EVENT_LOCK_WAIT, NULL, message);
+}
+
+static int plan_add(strata *s, struct plan *p, const char *version,
+                    strata_direction dir)
+{
+	struct step *st = realloc(p->steps, (p->count + 1) * sizeof(*st));
+
+	if (!st)
+		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	p->steps = st;
+	st[p->count].m = session_find(s, version);
+	st[p->count].dir = dir;
+	p->count++;
+	return 0;
+}
+
+static int is_applied(const strata_status_entry *e)
+{
+	return e->state == STRATA_STATE_APPLIED ||
+	       e->state == STRATA_STATE_MODIFIED ||
+	       e->state == STRATA_STATE_MISSING;
+}
+
+/* Refusals that apply to every run: dirty and modified migrations. */
+static int check_history(strata *s, const strata_status *st, unsigned flags)
+{
+	const strata_status_entry *mod = NULL;
+	size_t nmod = 0;
+	strata_buf b = STRATA_BUF_INIT;
+
+	for (size_t i = 0; i < st->count; i++) {
+		const strata_status_entry *e = &st->entries[i];
+		if (e->state == STRATA_STATE_DIRTY) {
+			strata_error_set(&s->err, STRATA_EDIRTY,
+			                 "migration %s_%s is dirty: it failed at statement %d outside a transaction and may be half applied",
+			                 e->version, e->name, e->failed_statement);
+			strata_buf_printf(&b,
+			                  "repair the database by hand, then run 'strata force %s' if the migration's changes are all in place, or 'strata force %s --pending' if none are",
+			                  e->version, e->version);
+			s->err.way_out = strata_buf_detach(&b);
+			return STRATA_EDIRTY;
+		}
+		if (e->state == STRATA_STATE_MODIFIED) {
+			if (!mod)
+				mod = e;
+			nmod++;
+			if (flags & STRATA_RUN_ALLOW_MODIFIED) {
+				strata_buf_clear(&b);
+				strata_buf_printf(&b, "'%s' has changed since it was applied (recorded %.12s, file %.12s)",
+				                  e->migration->up_path, e->db_checksum,
+				                  e->migration->checksum);
+				session_emit(s, STRATA_EVENT_WARNING, e->migration, b.ptr);
+			}
+		}
+	}
+	strata_buf_dispose(&b);
+	if (mod && !(flags & STRATA_RUN_ALLOW_MODIFIED)) {
+		strata_error_set(&s->err, STRATA_ECHECKSUM,
+		                 "applied migration '%s' has changed since it was applied (checksum recorded %s, file now %s)%s",
+		                 mod->migration->up_path, mod->db_checksum,
+		                 mod->migration->checksum,
+		                 nmod > 1 ? "; more are listed by 'strata status'" : "");
+		strata_error_field(&s->err.way_out,
+		                   "restore the file, or run again with --allow-modified if the change is deliberate and harmless");
+		return STRATA_ECHECKSUM;
+	}
+	return 0;
+}
+
+/* Adds the pending migrations up to `target` (all when NULL), at most `max`. */
+static int plan_ups(strata *s, const strata_status *st, const char *target,
+                    int max, unsigned flags, struct plan *p)
+{
+	int rc, n = 0;
+
+	for (size_t i = 0; i < st->count; i++) {
+		const strata_status_entry *e = &st->entries[i];
+		if (e->state != STRATA_STATE_PENDING)
+			continue;
+		if (target && strata_version_cmp(e->version, target) > 0)
+			break;
+		if (max > 0 && n >= max)
+			break;
+		if (e->out_of_order && !(flags & STRATA_RUN_ALLOW_OUT_OF_ORDER)) {
+			strata_error_set(&s->err, STRATA_EORDER,
+			                 "pending migration '%s' is older than the newest applied migration %s",
+			                 e->migration->up_path, st->current_version);
+			strata_error_field(&s->err.way_out,
+			                   "apply it anyway with --allow-out-of-order, or give it a version newer than every applied one");
+			return STRATA_EORDER;
+		}
+		if ((rc = plan_add(s, p, e->version, STRATA_UP)) < 0)
+			return rc;
+		n++;
+	}
+	return 0;
+}
+
+/* Adds applied migrations newest first: those newer than `target`, or `max`. */
+static int plan_downs(strata *s, const strata_status *st, const char *target,
+                      int max, struct plan *p)
+{
+	int rc, n = 0;
+
+	for (size_t i = st->count; i-- > 0;) {
+		const strata_status_entry *e = &st->entries[i];
+		if (!is_applied(e))
+			continue;
+		if (target && strata_version_cmp(e->version, target) <= 0)
+			break;
+		if (!target && max > 0 && n >= max)
+			break;
+		if (e->state == STRATA_STATE_MISSING) {
+			strata_error_set(&s->err, STRATA_EMISSING,
+			                 "cannot roll back %s_%s: no migration file has version %s",
+			                 e->version, e->name, e->version);
+			strata_buf b = STRATA_BUF_INIT;
+			strata_buf_printf(&b, "restore the file, or forget the migration with 'strata force %s --pending'",
+			                  e->version);
+			s->err.way_out = strata_buf_detach(&b);
+			return STRATA_EMISSING;
+		}
+		if ((rc = plan_add(s, p, e->version, STRATA_DOWN)) < 0)
+			return rc;
+		n++;
+	}
+	return 0;
+}
+
+/* A target must be "0" (before the first migration) or a known version. */
+static int check_target(strata *s, const strata_status *st, const char *t)
+{
+	if (!t || strata_version_cmp(t, "0") == 0)
+		return 0;
+	for (size_t i = 0; i < st->count; i++)
+		if (strata_version_cmp(st->entries[i].version, t) == 0)
+			return 0;
+	return strata_error_set(&s->err, STRATA_ENOTFOUND,
+	                        "no migration has version '%s'", t);
+}
+
+static int make_plan(strata *s, const strata_status *st,
+                     const strata_run_opts *o, struct plan *p)
+{
+	const char *newest = st->current_version;
+	int rc;
+
+	if ((rc = check_history(s, st, o->flags)) < 0 ||
+	    (rc = check_target(s, st, o->target)) < 0)
+		return rc;
+	for (size_t i = 0; i < st->count; i++)
+		if (st->entries[i].state == STRATA_STATE_MISSING && o->op == STRATA_OP_UP) {
+			strata_buf b = STRATA_BUF_INIT;
+			strata_buf_printf(&b, "applied migration %s_%s has no file",
+			                  st->entries[i].version, st->entries[i].name);
+			session_emit(s, STRATA_EVENT_WARNING, NULL, b.ptr);
+			strata_buf_dispose(&b);
+		}
+	switch (o->op) {
+	case STRATA_OP_UP:
+		return plan_ups(s, st, o->target, o->count, o->flags, p);
+	case STRATA_OP_DOWN:
+		if (o->flags & STRATA_RUN_ALL)
+			return plan_downs(s, st, "0", 0, p);
+		return plan_downs(s, st, o->target, o->count > 0 ? o->count : 1, p);
+	case STRATA_OP_REDO:
+		if (!newest)
+			return 0;
+		if ((rc = plan_downs(s, st, NULL, 1, p)) < 0)
+			return rc;
+		return plan_add(s, p, newest, STRATA_UP);
+	case STRATA_OP_GOTO:
+		if (!o->target)
+			return strata_error_set(&s->err, STRATA_EUSAGE,
+			                        "goto needs a target version");
+		if ((rc = plan_downs(s, st, o->target, 0, p)) < 0)
+			return rc;
+		return plan_ups(s, st, o->target, 0, o->flags, p);
+	}
+	return strata_error_set(&s->err, STRATA_EUSAGE, "unknown operation");
+}
+
+/* The keyword a statement starts with, upper-cased into buf. */
+static const char *first_word(const char *sql, char *buf, size_t n)
+{
+	size_t i = 0;
+	while (i + 1 < n && isalpha((unsigned char)sql[i])) {
+		buf[i] = (char)toupper((unsigned char)sql[i]);
+		i++;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * Transaction control inside a migration that strata wraps in a transaction
+ * would commit half a migration and detach its history row.  Refuse it.
+ */
+static int check_tx_control(strata *s, const char *path, const char *text,
+                            const strata_stmt_list *l)
+{
+	static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK",
+	                                     "END", "START", "ABORT" };
+	char w[16];
+
+	for (size_t i = 0; i < l->count; i++) {
+		first_word(l->items[i].sql, w, sizeof(w));
+		for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
+			const char *rest = l->items[i].sql + strlen(w);
+			if (strcmp(w, words[k]) != 0)
+				continue;
+			/* ROLLBACK TO SAVEPOINT stays inside the transaction */
+			if (!strcmp(w, "ROLLBACK") &&
+			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TO", 2) == 0)
+				continue;
+			if (!strcmp(w, "START") &&
+			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TRANSACTION", 11))
+				continue;
+			strata_error_at(&s->err, STRATA_EFORMAT, path, text,
+			                l->items[i].offset,
+			                "'%s' in a migration that strata already runs in a transaction",
+			                w);
+			strata_error_field(&s->err.hint,
+			                   "remove it: strata wraps each migration and its history row in one transaction; for statements that cannot run in a transaction, add '-- strata:no-transaction' to the section");
+			return STRATA_EFORMAT;
+		}
+	}
+	return 0;
+}
+
+/* Turns the driver's error for statement i into one that points at the file. */
+static int stmt_failed(strata *s, const struct migration_file *m,
+                       strata_direction dir, const strata_stmt_list *l,
+                       size_t i, long off)
+{
+	strata_error db = s->err;
+	const strata_stmt *st = &l->items[i];
+	const char *text = dir == STRATA_UP ? m->up_text : m->down_text;
+	const char *path = dir == STRATA_UP ? m->up_path : m->down_path;
+
+	memset(&s->err, 0, sizeof(s->err));
+	strata_error_at(&s->err, STRATA_EDB, path, text,
+	                st->offset + (off > 0 ? (size_t)off : 0), "%s",
+	                db.message ? db.message : "statement failed");
+	s->err.sqlstate = db.sqlstate;
+	s->err.detail = db.detail;
+	s->err.hint = db.hint;
+	db.sqlstate = db.detail = db.hint = NULL;
+	strata_error_dispose(&db);
+	s->err.statement = strata_excerpt(st->sql, 400);
+	s->err.statement_index = (int)i + 1;
+	if (s->err.sqlstate && strcmp(s->err.sqlstate, "25001") == 0 && !s->err.hint)
+		strata_error_field(&s->err.hint,
+		                   "this statement cannot run inside a transaction: add '-- strata:no-transaction' to the section");
+	return STRATA_EDB;
+}
+
+static void rollback(strata *s)
+{
+	strata_error scratch = { 0 };
+	long off;
+	s->driver->exec(s->conn, "ROLLBACK", &off, &scratch);
+	strata_error_dispose(&scratch);
+}
+
+static void emit_step(strata *s, strata_event_type type, const struct step *st,
+                      long long dur)
+{
+	strata_event ev;
+
+	if (!s->on_event)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.migration = &st->m->pub;
+	ev.direction = st->dir;
+	ev.duration_ms = dur;
+	s->on_event(&ev, s->event_data);
+}
+
+static void emit_statements(strata *s, const struct step *st,
+                            const strata_stmt_list *l)
+{
+	strata_event ev;
+
+	if (!s->on_event)
+		return;
+	for (size_t i = 0; i < l->count; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = STRATA_EVENT_STATEMENT;
+		ev.migration = &st->m->pub;
+		ev.direction = st->dir;
+		ev.sql = l->items[i].sql;
+		ev.file = st->dir == STRATA_UP ? st->m->up_path : st->m->down_path;
+		ev.line = l->items[i].line;
+		ev.column = l->items[i].column;
+		s->on_event(&ev, s->event_data);
+	}
+}
+
+/* The statements of a step, refusing what cannot run as asked. */
+static int step_statements(strata *s, const struct step *st, int no_tx,
+                           strata_stmt_list *l)
+{
+	const struct migration_file *m = st->m;
+	int rc;
+
+	if (st->dir == STRATA_DOWN && !m->down_path) {
+		strata_buf b = STRATA_BUF_INIT;
+		strata_error_set(&s->err, STRATA_EIRREVERSIBLE,
+		                 "migration %s_%s has no down section: it cannot be rolled back",
+		                 m->version, m->name);
+		strata_buf_printf(&b, "write %s_%s.down.sql, or forget the migration without undoing it: 'strata force %s --pending'",
+		                  m->version, m->name, m->version);
+		s->err.way_out = strata_buf_detach(&b);
+		return STRATA_EIRREVERSIBLE;
+	}
+	if ((rc = session_split(s, m, st->dir, l)) < 0)
+		return rc;
+	/* refused when run, not when listed: a fresh template must not block
+	 * `new` or `status` */
+	if (st->dir == STRATA_UP && l->count == 0)
+		return strata_error_set(&s->err, STRATA_EFORMAT,
+		                        "'%s' has an empty up section: nothing to apply",
+		                        m->up_path);
+	if (st->dir == STRATA_DOWN && l->count == 0)
+		return strata_error_set(&s->err, STRATA_EIRREVERSIBLE,
+		                        "the down section of %s_%s ('%s') has no statements",
+		                        m->version, m->name, m->down_path);
+	if (!no_tx)
+		return check_tx_control(s, st->dir == STRATA_UP ? m->up_path : m->down_path,
+		                        st->dir == STRATA_UP ? m->up_text : m->down_text, l);
+	return 0;
+}
+
+/* Runs a step in one transaction with its history row.  1 = skipped. */
+static int step_in_tx(strata *s, const struct step *st,
+                      const strata_stmt_list *l, long long t0)
+{
+	const struct migration_file *m = st->m;
+	long off;
+	int rc;
+
+	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off, &s->err)) < 0)
+		return rc;
+	if (!(s->driver->caps & STRATA_CAP_ADVISORY_LOCK)) {
+		char *state;
+		int found;
+		if ((rc = history_state(s, m->version, &state, &found)) < 0) {
+			rollback(s);
+			return rc;
+		}
+		free(state);
+		if (found == (st->dir == STRATA_UP)) {
+			rollback(s); /* another run got here first */
+			return 1;
+		}
+	}
+	for (size_t i = 0; i < l->count; i++)
+		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0) {
+			rc = stmt_failed(s, m, st->dir, l, i, off);
+			rollback(s);
+			return rc;
+		}
+	rc = st->dir == STRATA_UP ? history_insert(s, m, "applied", now_ms() - t0)
+	                          : history_delete(s, m->version);
+	if (rc < 0 || (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
+		rollback(s);
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * Runs a step outside a transaction.  The history row says "dirty" while it
+ * runs, so a failure or a crash half-way is never mistaken for done.
+ */
+static int step_no_tx(strata *s, const struct step *st,
+                      const strata_stmt_list *l, long long t0)
+{
+	const struct migration_file *m = st->m;
+	long off;
+	int rc;
+
+	rc = st->dir == STRATA_UP ? history_insert(s, m, "dirty", 0)
+	                          : history_mark(s, m->version, "dirty", 0, 0);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < l->count; i++)
+		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0) {
+			strata_error keep;
+			strata_buf b = STRATA_BUF_INIT;
+			rc = stmt_failed(s, m, st->dir, l, i, off);
+			keep = s->err;
+			memset(&s->err, 0, sizeof(s->err));
+			history_mark(s, m->version, "dirty", (int)i + 1, now_ms() - t0);
+			strata_error_move(&s->err, &keep);
+			strata_buf_printf(&b,
+			                  "statements 1-%zu of this migration ran and stay applied (no transaction); repair the database by hand, then run 'strata force %s' if the migration's changes are all in place, or 'strata force %s --pending' if none are",
+			                  i, m->version, m->version);
+			if (i == 0) {
+				strata_buf_clear(&b);
+				strata_buf_printf(&b,
+				                  "the migration is marked dirty; fix the statement, then run 'strata force %s --pending' and apply it again",
+				                  m->version);
+			}
+			s->err.way_out = strata_buf_detach(&b);
+			return rc;
+		}
+	return st->dir == STRATA_UP
+	       ? history_mark(s, m->version, "applied", 0, now_ms() - t0)
+	       : history_delete(s, m->version);
+}
+
+static int step_no_tx_flag(const struct step *st)
+{
+	unsigned bit = st->dir == STRATA_UP ? STRATA_MIG_UP_NO_TX
+	                                    : STRATA_MIG_DOWN_NO_TX;
+	return (st->m->pub.flags & bit) != 0;
+}
+
+/* Runs one prepared step: 0 done, 1 skipped, <0 failed. */
+static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
+                    int dry)
+{
+	long long t0;
+	int rc;
+
+	emit_step(s, STRATA_EVENT_MIGRATION_BEGIN, st, 0);
+	if (dry) {
+		emit_statements(s, st, l);
+		return 0;
+	}
+	t0 = now_ms();
+	rc = step_no_tx_flag(st) ? step_no_tx(s, st, l, t0)
+	                         : step_in_tx(s, st, l, t0);
+	if (rc == 1)
+		emit_step(s, STRATA_EVENT_MIGRATION_SKIP, st, 0);
+	else if (rc == 0)
+		emit_step(s, STRATA_EVENT_MIGRATION_END, st, now_ms() - t0);
+	return rc;
+}
+
+/* Connects, locks and reads the status: the start of every changing run. */
+static int begin_run(strata *s, int dry, int *locked, strata_status **st)
+{
+	history h;
+	int rc;
+
+	*locked = 0;
+	*st = NULL;
+	if ((rc = session_load(s)) < 0 || (rc = session_connect(s)) < 0)
+		return rc;
+	if (!dry && s->driver->lock) {
+		rc = s->driver->lock(s->conn, lock_key(s), s->lock_wait_ms,
+		                     on_lock_wait, s, &s->err);
+		if (rc < 0)
+			return rc;
+		*locked = 1;
+	}
+	if ((!dry && (rc = history_ensure(s)) < 0) ||
+	    (rc = history_read(s, &h)) < 0)
+		return rc;
+	if ((rc = status_build(s, &h, st)) < 0)
+		history_dispose(&h);
+	return rc;
+}
+
+static void end_run(strata *s, int locked, strata_status *st)
+{
+	strata_status_free(st);
+	if (locked) {
+		strata_error scratch = { 0 };
+		s->driver->unlock(s->conn, lock_key(s), &scratch);
+		strata_error_dispose(&scratch);
+	}
+}
+
+int strata_run(strata *s, const strata_run_opts *o, int *out_done)
+{
+	int dry = (o->flags & STRATA_RUN_DRY_RUN) != 0, locked, rc, done = 0;
+	struct plan p = { 0 };
+	strata_stmt_list *lists = NULL;
+	strata_status *st;
+	size_t i;
+
+	if (out_done)
+		*out_done = 0;
+	if ((rc = begin_run(s, dry, &locked, &st)) < 0)
+		goto done;
+	if ((rc = make_plan(s, st, o, &p)) < 0)
+		goto done;
+	/* every step is parsed and checked before the first one runs, so a
+	 * mistake in the last migration does not leave the run half done */
+	if (!(lists = calloc(p.count + 1, sizeof(*lists)))) {
+		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < p.count; i++)
+		if ((rc = step_statements(s, &p.steps[i], step_no_tx_flag(&p.steps[i]),
+		                          &lists[i])) < 0)
+			goto done;
+	for (i = 0; i < p.count; i++) {
+		if ((rc = run_step(s, &p.steps[i], &lists[i], dry)) < 0)
+			goto done;
+		if (rc == 0)
+			done++;
+	}
+	rc = 0;
+done:
+	for (i = 0; lists && i < p.count; i++)
+		strata_stmt_list_dispose(&lists[i]);
+	free(lists);
+	free(p.steps);
+	end_run(s, locked, st);
+	if (out_done)
+		*out_done = done;
+	return rc;
+}
+
+int strata_force(strata *s, const char *version, int applied)
+{
+	struct migration_file *m;
+	strata_status *st;
+	char *state = NULL;
+	int locked, found, rc;
+	long off;
+
+	if ((rc = begin_run(s, 0, &locked, &st)) < 0)
+		goto done;
+	m = session_find(s, version);
+	if ((rc = history_state(s, version, &state, &found)) < 0)
+		goto done;
+	if (applied && !m) {
+		rc = strata_error_set(&s->err, STRATA_ENOTFOUND,
+		                      "no migration file has version '%s'", version);
+		goto done;
+	}
+	if (!applied && !found) {
+		rc = strata_error_set(&s->err, STRATA_ENOTFOUND,
+		                      "version '%s' is not in the history table: it is already pending",
+		                      version);
+		goto done;
+	}
+	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off, &s->err)) < 0)
+		goto done;
+	if ((found && (rc = history_delete(s, version)) < 0) ||
+	    (applied && (rc = history_insert(s, m, "applied", 0)) < 0) ||
+	    (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
+		rollback(s);
+		goto done;
+	}
+done:
+	free(state);
+	end_run(s, locked, st);
+	return rc;
+}

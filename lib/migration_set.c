@@ -1,0 +1,517 @@
+/*
+ * Finding and reading migration files in the native format:
+ *   <version>_<name>.up.sql + <version>_<name>.down.sql, or
+ *   <version>_<name>.sql with "-- strata:up" and "-- strata:down" sections.
+ * Everything wrong with a file is refused here, before any SQL runs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "migration_set.h"
+#include "session.h"
+#include "split.h"
+
+enum kind { KIND_SINGLE, KIND_UP, KIND_DOWN };
+
+struct found {
+	char *file; /* base name, owned */
+	char *version, *name; /* owned */
+	enum kind kind;
+};
+
+int strata_version_cmp(const char *a, const char *b)
+{
+	size_t la, lb;
+	int c;
+
+	while (*a == '0' && a[1])
+		a++;
+	while (*b == '0' && b[1])
+		b++;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	c = strcmp(a, b);
+	return c < 0 ? -1 : c > 0;
+}
+
+int migration_name_valid(const char *name)
+{
+	if (!*name)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* "<digits>_<name>[.up|.down].sql" -> parts; 0 or -1 when it does not parse. */
+int migration_file_parse(const char *file, char **version, char **name,
+                         int *kind)
+{
+	const char *p = file, *n0, *n1;
+	enum kind k;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == file || *p != '_')
+		return -1;
+	n0 = ++p;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+	       *p == '_')
+		p++;
+	n1 = p;
+	if (n1 == n0)
+		return -1;
+	if (strcmp(p, ".sql") == 0)
+		k = KIND_SINGLE;
+	else if (strcmp(p, ".up.sql") == 0)
+		k = KIND_UP;
+	else if (strcmp(p, ".down.sql") == 0)
+		k = KIND_DOWN;
+	else
+		return -1;
+	*version = strndup(file, (size_t)(n0 - 1 - file));
+	*name = strndup(n0, (size_t)(n1 - n0));
+	*kind = (int)k;
+	if (!*version || !*name) {
+		free(*version);
+		free(*name);
+		return -1;
+	}
+	return 0;
+}
+
+static char *path_join(const char *dir, const char *file)
+{
+	strata_buf b = STRATA_BUF_INIT;
+	strata_buf_printf(&b, "%s/%s", dir, file);
+	return strata_buf_detach(&b);
+}
+
+/* Reads a whole file; removes a UTF-8 byte order mark. */
+static int read_text(const char *path, char **out, size_t *out_len,
+                     strata_error *err)
+{
+	strata_buf b = STRATA_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return strata_error_set(err, STRATA_EIO, "cannot read '%s': %s",
+		                        path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (strata_buf_add(&b, chunk, n) < 0) {
+			fclose(f);
+			strata_buf_dispose(&b);
+			return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+		}
+	if (ferror(f)) {
+		fclose(f);
+		strata_buf_dispose(&b);
+		return strata_error_set(err, STRATA_EIO, "cannot read '%s': %s",
+		                        path, strerror(errno));
+	}
+	fclose(f);
+	if (memchr(b.ptr, '\0', b.len)) {
+		strata_buf_dispose(&b);
+		return strata_error_set(err, STRATA_EFORMAT,
+		                        "'%s' contains a NUL byte: not a text file",
+		                        path);
+	}
+	if (b.len >= 3 && memcmp(b.ptr, "\xEF\xBB\xBF", 3) == 0) {
+		memmove(b.ptr, b.ptr + 3, b.len - 2);
+		b.len -= 3;
+	}
+	*out_len = b.len;
+	*out = strata_buf_detach(&b);
+	return 0;
+}
+
+static size_t line_end(const char *text, size_t p, size_t end)
+{
+	const char *nl = memchr(text + p, '\n', end - p);
+	return nl ? (size_t)(nl - text) : end;
+}
+
+/*
+ * If the line at text[p,eol) is a "-- strata:WORD [ARGS]" comment, returns
+ * the offset of WORD and its length in *wlen; else (size_t)-1.
+ */
+static size_t directive_at(const char *text, size_t p, size_t eol,
+                           size_t *wlen)
+{
+	while (p < eol && (text[p] == ' ' || text[p] == '\t'))
+		p++;
+	if (eol - p < 2 || text[p] != '-' || text[p + 1] != '-')
+		return (size_t)-1;
+	p += 2;
+	while (p < eol && (text[p] == ' ' || text[p] == '\t'))
+		p++;
+	if (eol - p < 7 || memcmp(text + p, "strata:", 7) != 0)
+		return (size_t)-1;
+	p += 7;
+	*wlen = 0;
+	while (p + *wlen < eol && !strchr(" \t\r", text[p + *wlen]))
+		(*wlen)++;
+	return p;
+}
+
+static int word_is(const char *text, size_t w, size_t wlen, const char *s)
+{
+	return wlen == strlen(s) && memcmp(text + w, s, wlen) == 0;
+}
+
+/* Whether anything but whitespace and comments is in text[p,end). */
+static int has_sql(const char *text, size_t p, size_t end)
+{
+	while (p < end) {
+		char c = text[p];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';') {
+			p++;
+		} else if (c == '-' && p + 1 < end && text[p + 1] == '-') {
+			p = line_end(text, p, end);
+		} else if (c == '/' && p + 1 < end && text[p + 1] == '*') {
+			int depth = 1;
+			p += 2;
+			while (p < end && depth > 0) {
+				if (text[p] == '*' && p + 1 < end && text[p + 1] == '/')
+					depth--, p += 2;
+				else if (text[p] == '/' && p + 1 < end &&
+				         text[p + 1] == '*')
+					depth++, p += 2;
+				else
+					p++;
+			}
+		} else {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks the directives of one section and sets *no_tx.  Section markers are
+ * accepted only where allowed (the caller has consumed them already).
+ */
+static int scan_directives(const char *path, const char *text, size_t start,
+                           size_t end, int *no_tx, strata_error *err)
+{
+	for (size_t p = start; p < end;) {
+		size_t eol = line_end(text, p, end), wlen;
+		size_t w = directive_at(text, p, eol, &wlen);
+
+		if (w != (size_t)-1) {
+			if (word_is(text, w, wlen, "no-transaction")) {
+				*no_tx = 1;
+			} else if (word_is(text, w, wlen, "up") ||
+			           word_is(text, w, wlen, "down")) {
+				return strata_error_at(err, STRATA_EFORMAT, path, text, w,
+				                       "section marker 'strata:%.*s' in a file that holds one section",
+				                       (int)wlen, text + w);
+			} else {
+				return strata_error_at(err, STRATA_EFORMAT, path, text, w,
+				                       "unknown directive 'strata:%.*s' (known: no-transaction)",
+				                       (int)wlen, text + w);
+			}
+		}
+		p = eol + 1;
+	}
+	return 0;
+}
+
+/* Splits a single file into its sections at the marker lines. */
+static int find_sections(struct migration_file *m, size_t len,
+                         strata_error *err)
+{
+	const char *t = m->up_text;
+	const char *path = m->up_path;
+	size_t up_at = (size_t)-1, up_body = 0, down_at = (size_t)-1,
+	       down_body = len;
+
+	for (size_t p = 0; p < len;) {
+		size_t eol = line_end(t, p, len), wlen;
+		size_t w = directive_at(t, p, eol, &wlen);
+
+		if (w != (size_t)-1 && word_is(t, w, wlen, "up")) {
+			if (up_at != (size_t)-1)
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				                       "second '-- strata:up' line");
+			if (down_at != (size_t)-1)
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				                       "'-- strata:up' after '-- strata:down'");
+			up_at = p;
+			up_body = eol < len ? eol + 1 : len;
+		} else if (w != (size_t)-1 && word_is(t, w, wlen, "down")) {
+			if (down_at != (size_t)-1)
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				                       "second '-- strata:down' line");
+			down_at = p;
+			down_body = eol < len ? eol + 1 : len;
+		} else if (up_at == (size_t)-1 && down_at == (size_t)-1 &&
+		           has_sql(t, p, eol)) {
+			return strata_error_at(err, STRATA_EFORMAT, path, t, p,
+			                       "SQL before the '-- strata:up' line");
+		}
+		p = eol + 1;
+	}
+	if (up_at == (size_t)-1)
+		return strata_error_set(err, STRATA_EFORMAT,
+		                        "'%s' has no '-- strata:up' line (a single-file migration needs '-- strata:up' and, to be reversible, '-- strata:down')",
+		                        path);
+	m->up_start = up_body;
+	m->up_end = down_at != (size_t)-1 ? down_at : len;
+	if (down_at != (size_t)-1) {
+		m->down_text = m->up_text;
+		if (!(m->down_path = strdup(m->up_path)))
+			return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+		m->down_start = down_body;
+		m->down_end = len;
+	}
+	return 0;
+}
+
+void migration_file_dispose(struct migration_file *m)
+{
+	if (m->down_text != m->up_text)
+		free(m->down_text);
+	free(m->up_text);
+	free(m->version);
+	free(m->name);
+	free(m->up_path);
+	free(m->down_path);
+	free(m->checksum);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Reads the files of one migration and fills in everything else. */
+static int migration_read(struct migration_file *m, strata_error *err)
+{
+	size_t len;
+	int up_no_tx = 0, down_no_tx = 0, rc;
+	char sum[65];
+
+	if ((rc = read_text(m->up_path, &m->up_text, &len, err)) < 0)
+		return rc;
+	if (m->pub.flags & STRATA_MIG_SINGLE_FILE) {
+		if ((rc = find_sections(m, len, err)) < 0)
+			return rc;
+	} else {
+		m->up_start = 0;
+		m->up_end = len;
+		if (m->down_path) {
+			if ((rc = read_text(m->down_path, &m->down_text, &len, err)) < 0)
+				return rc;
+			m->down_start = 0;
+			m->down_end = len;
+		}
+	}
+	if ((rc = scan_directives(m->up_path, m->up_text, m->up_start, m->up_end,
+	                          &up_no_tx, err)) < 0)
+		return rc;
+	if (m->down_text &&
+	    (rc = scan_directives(m->down_path, m->down_text, m->down_start,
+	                          m->down_end, &down_no_tx, err)) < 0)
+		return rc;
+	if (strata_checksum_hex(m->up_text + m->up_start, m->up_end - m->up_start,
+	                        sum) < 0)
+		return strata_error_set(err, STRATA_ERROR, "cannot compute checksum");
+	if (!(m->checksum = strdup(sum)))
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	m->pub.flags |= (up_no_tx ? STRATA_MIG_UP_NO_TX : 0) |
+	                (down_no_tx ? STRATA_MIG_DOWN_NO_TX : 0);
+	m->pub.version = m->version;
+	m->pub.name = m->name;
+	m->pub.up_path = m->up_path;
+	m->pub.down_path = m->down_path;
+	m->pub.checksum = m->checksum;
+	return 0;
+}
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	int c = strata_version_cmp(x->version, y->version);
+	return c ? c : (int)x->kind - (int)y->kind;
+}
+
+static void found_free(struct found *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].file);
+		free(f[i].version);
+		free(f[i].name);
+	}
+	free(f);
+}
+
+/* Lists the directory's migration files, refusing names that do not parse. */
+static int list_dir(const char *dir, struct found **out, size_t *out_n,
+                    strata_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct found *f = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*out_n = 0;
+	if (!d)
+		return strata_error_set(err, STRATA_EIO,
+		                        "cannot open migrations directory '%s': %s",
+		                        dir, strerror(errno));
+	while ((de = readdir(d))) {
+		const char *nm = de->d_name;
+		size_t l = strlen(nm);
+		char *ver, *name;
+		int kind;
+
+		if (nm[0] == '.' || l < 4 || strcmp(nm + l - 4, ".sql") != 0)
+			continue;
+		if (migration_file_parse(nm, &ver, &name, &kind) < 0) {
+			rc = strata_error_set(err, STRATA_EFORMAT,
+			                      "cannot parse migration file name '%s/%s': expected <version>_<name>.up.sql, .down.sql or .sql, with a version of digits and a name of a-z, 0-9 and _",
+			                      dir, nm);
+			goto fail;
+		}
+		if (n == cap) {
+			struct found *g;
+			cap = cap ? cap * 2 : 64;
+			if (!(g = realloc(f, cap * sizeof(*f)))) {
+				free(ver);
+				free(name);
+				rc = strata_error_set(err, STRATA_ENOMEM, "out of memory");
+				goto fail;
+			}
+			f = g;
+		}
+		f[n].file = strdup(nm);
+		f[n].version = ver;
+		f[n].name = name;
+		f[n].kind = (enum kind)kind;
+		n++;
+	}
+	closedir(d);
+	qsort(f, n, sizeof(*f), found_cmp);
+	*out = f;
+	*out_n = n;
+	return 0;
+fail:
+	closedir(d);
+	found_free(f, n);
+	return rc;
+}
+
+void session_migrations_clear(strata *s)
+{
+	for (size_t i = 0; i < s->nmigs; i++)
+		migration_file_dispose(&s->migs[i]);
+	free(s->migs);
+	s->migs = NULL;
+	s->nmigs = 0;
+	s->loaded = 0;
+}
+
+static int duplicate(strata *s, const struct found *a, const struct found *b)
+{
+	return strata_error_set(&s->err, STRATA_EFORMAT,
+	                        "duplicate migration version %s: '%s/%s' and '%s/%s'",
+	                        a->version, s->dir, a->file, s->dir, b->file);
+}
+
+/* Groups the files of one version into a migration; refuses bad layouts. */
+static int group_version(strata *s, struct found *f, size_t n,
+                         struct migration_file *m)
+{
+	struct found *up = NULL, *down = NULL;
+	strata_error *err = &s->err;
+
+	for (size_t i = 0; i < n; i++) {
+		struct found **slot = f[i].kind == KIND_DOWN ? &down : &up;
+		if (*slot)
+			return duplicate(s, *slot, &f[i]);
+		*slot = &f[i];
+	}
+	/* an up and a down pair only when both are halves of one name */
+	if (up && down && (up->kind == KIND_SINGLE || strcmp(up->name, down->name)))
+		return duplicate(s, up, down);
+	if (!up)
+		return strata_error_set(err, STRATA_EFORMAT,
+		                        "'%s/%s' is a down migration without an up migration",
+		                        s->dir, down->file);
+	m->version = strdup(up->version);
+	m->name = strdup(up->name);
+	m->up_path = path_join(s->dir, up->file);
+	if (up->kind == KIND_SINGLE)
+		m->pub.flags |= STRATA_MIG_SINGLE_FILE;
+	if (down)
+		m->down_path = path_join(s->dir, down->file);
+	if (!m->version || !m->name || !m->up_path || (down && !m->down_path))
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	return migration_read(m, err);
+}
+
+int strata_migrations_load(strata *s)
+{
+	struct found *f;
+	size_t n, i, j;
+	int rc;
+
+	session_migrations_clear(s);
+	if ((rc = list_dir(s->dir, &f, &n, &s->err)) < 0)
+		return rc;
+	s->migs = calloc(n ? n : 1, sizeof(*s->migs));
+	if (!s->migs) {
+		found_free(f, n);
+		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i = j) {
+		struct migration_file *m = &s->migs[s->nmigs++];
+		for (j = i + 1; j < n && strata_version_cmp(f[i].version, f[j].version) == 0;)
+			j++;
+		if ((rc = group_version(s, f + i, j - i, m)) < 0) {
+			/* the partly filled entry is disposed with the rest */
+			found_free(f, n);
+			session_migrations_clear(s);
+			return rc;
+		}
+	}
+	found_free(f, n);
+	s->loaded = 1;
+	return 0;
+}
+
+size_t strata_migrations_count(const strata *s)
+{
+	return s->nmigs;
+}
+
+const strata_migration *strata_migrations_get(const strata *s, size_t i)
+{
+	return i < s->nmigs ? &s->migs[i].pub : NULL;
+}
+
+struct migration_file *session_find(strata *s, const char *version)
+{
+	/* binary search: the list is sorted by version */
+	size_t lo = 0, hi = s->nmigs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strata_version_cmp(s->migs[mid].version, version);
+		if (c == 0)
+			return &s->migs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

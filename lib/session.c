@@ -1,0 +1,181 @@
+/* The session handle: configuration, connection, loaded files, last error. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "migration_set.h"
+#include "session.h"
+#include "split.h"
+
+void strata_config_init(strata_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = "migrations";
+	cfg->table = "strata_migrations";
+	cfg->lock_wait_ms = 60000;
+}
+
+static int ident_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* "table" or "schema.table"; plain identifiers only, so no quoting games. */
+static int set_table(strata *s, const char *t)
+{
+	const char *dot = strchr(t, '.');
+	const char *name = dot ? dot + 1 : t;
+
+	if ((dot && !ident_valid(t, (size_t)(dot - t))) ||
+	    !ident_valid(name, strlen(name)))
+		return strata_error_set(&s->err, STRATA_EUSAGE,
+		                        "invalid history table name '%s' (expected name or schema.name, letters, digits and _)",
+		                        t);
+	s->table_schema = dot ? strndup(t, (size_t)(dot - t)) : NULL;
+	s->table_name = strdup(name);
+	return 0;
+}
+
+static char *os_user(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *u = pw ? pw->pw_name : getenv("USER");
+	return strdup(u ? u : "unknown");
+}
+
+int strata_open(strata **out, const strata_config *cfg)
+{
+	strata *s = calloc(1, sizeof(*s));
+	strata_config def;
+	int rc;
+
+	*out = s;
+	if (!s)
+		return STRATA_ENOMEM;
+	if (!cfg) {
+		strata_config_init(&def);
+		cfg = &def;
+	}
+	s->url = cfg->url ? strdup(cfg->url) : NULL;
+	s->dir = strdup(cfg->dir ? cfg->dir : "migrations");
+	s->applied_by = cfg->applied_by ? strdup(cfg->applied_by) : os_user();
+	s->lock_wait_ms = cfg->lock_wait_ms >= 0 ? cfg->lock_wait_ms : 0;
+	s->on_event = cfg->on_event;
+	s->event_data = cfg->event_data;
+	if ((cfg->url && !s->url) || !s->dir || !s->applied_by)
+		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	if ((rc = set_table(s, cfg->table ? cfg->table : "strata_migrations")) < 0)
+		return rc;
+	return 0;
+}
+
+void strata_free(strata *s)
+{
+	if (!s)
+		return;
+	if (s->driver)
+		s->driver->close(s->conn);
+	session_migrations_clear(s);
+	strata_error_dispose(&s->err);
+	free(s->url);
+	free(s->dir);
+	free(s->applied_by);
+	free(s->table_schema);
+	free(s->table_name);
+	free(s);
+}
+
+const strata_error *strata_last_error(const strata *s)
+{
+	return &s->err;
+}
+
+const char *strata_errmsg(const strata *s)
+{
+	if (!s)
+		return "out of memory";
+	return s->err.message ? s->err.message : "no error";
+}
+
+int session_driver(strata *s, const struct strata_driver **out)
+{
+	char *shown;
+
+	if (!s->url)
+		return strata_error_set(&s->err, STRATA_EURL, "no database url given");
+	if ((*out = strata_driver_find(s->url)))
+		return 0;
+	shown = strata_url_redact(s->url);
+	strata_error_set(&s->err, STRATA_EURL,
+	                 "unsupported database url '%s' (expected sqlite:PATH, postgres:// or postgresql://)",
+	                 shown ? shown : "");
+	free(shown);
+	return STRATA_EURL;
+}
+
+static void on_notice(void *data, const char *message)
+{
+	session_emit(data, STRATA_EVENT_NOTICE, NULL, message);
+}
+
+int session_connect(strata *s)
+{
+	const struct strata_driver *d;
+	int rc;
+
+	if (s->driver)
+		return 0;
+	if ((rc = session_driver(s, &d)) < 0)
+		return rc;
+	if ((rc = d->open(&s->conn, s->url, s->lock_wait_ms, &s->err)) < 0)
+		return rc;
+	s->driver = d;
+	if (d->set_notice_fn)
+		d->set_notice_fn(s->conn, on_notice, s);
+	return 0;
+}
+
+int session_load(strata *s)
+{
+	return s->loaded ? 0 : strata_migrations_load(s);
+}
+
+void session_emit(strata *s, strata_event_type type,
+                  const strata_migration *m, const char *message)
+{
+	strata_event ev;
+
+	if (!s->on_event)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.migration = m;
+	ev.message = message;
+	s->on_event(&ev, s->event_data);
+}
+
+int session_split(strata *s, const struct migration_file *m,
+                  strata_direction dir, strata_stmt_list *out)
+{
+	const struct strata_driver *d;
+	const char *text = dir == STRATA_UP ? m->up_text : m->down_text;
+	const char *path = dir == STRATA_UP ? m->up_path : m->down_path;
+	size_t start = dir == STRATA_UP ? m->up_start : m->down_start;
+	size_t end = dir == STRATA_UP ? m->up_end : m->down_end;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = session_driver(s, &d)) < 0)
+		return rc;
+	if (d->dialect == STRATA_DIALECT_POSTGRES)
+		return strata_split_pg(out, text, start, end, path, &s->err);
+	return strata_split_sqlite(out, text, start, end, path, &s->err);
+}

@@ -1,0 +1,98 @@
+/*
+ * The session handle's insides, shared by the library's files.  Nothing here
+ * is visible to the CLI or to embedding programs.
+ */
+#ifndef STRATA_SESSION_H
+#define STRATA_SESSION_H
+
+#include "strata.h"
+#include "strata/driver.h"
+
+/* One migration on disk, as the library keeps it. */
+struct migration_file {
+	strata_migration pub;  /* public view; its strings point at the fields below */
+	char *version, *name, *up_path, *down_path, *checksum; /* owned */
+	char *up_text;         /* owned: whole file, BOM removed */
+	size_t up_start, up_end;     /* the up section's bytes in up_text */
+	char *down_text;       /* owned, or == up_text for a single file */
+	size_t down_start, down_end;
+};
+
+struct strata {
+	char *url, *dir, *applied_by;   /* owned */
+	char *table_schema;             /* owned; NULL: the default schema */
+	char *table_name;               /* owned */
+	int lock_wait_ms;
+	strata_event_fn on_event;
+	void *event_data;
+
+	strata_error err;               /* the last failure */
+
+	const struct strata_driver *driver; /* NULL until connected */
+	strata_conn *conn;
+
+	struct migration_file *migs;    /* owned, sorted by version */
+	size_t nmigs;
+	int loaded;
+};
+
+/* Connects on first use.  Fails with STRATA_EURL or STRATA_ECONNECT. */
+int session_connect(strata *s);
+
+/* The driver for s->url without connecting (for the dialect). */
+int session_driver(strata *s, const struct strata_driver **out);
+
+/* Loads the files on first use. */
+int session_load(strata *s);
+
+void session_emit(strata *s, strata_event_type type,
+                  const strata_migration *m, const char *message);
+
+/* The migration with this version, or NULL. */
+struct migration_file *session_find(strata *s, const char *version);
+
+/* ---- history.c: the history table ---- */
+
+typedef struct history_row {
+	char *version, *name, *checksum, *applied_at, *applied_by, *state;
+	long long duration_ms;
+	int failed_statement;
+} history_row;
+
+typedef struct history {
+	history_row *rows; /* owned, by version ascending */
+	size_t count;
+} history;
+
+void history_dispose(history *h);
+int history_exists(strata *s, int *out);
+int history_ensure(strata *s);
+int history_read(strata *s, history *out);
+/* *out_found = 0 when no row has that version. */
+int history_state(strata *s, const char *version, char **out_state,
+                  int *out_found);
+int history_insert(strata *s, const struct migration_file *m,
+                   const char *state, long long duration_ms);
+int history_mark(strata *s, const char *version, const char *state,
+                 int failed_statement, long long duration_ms);
+int history_delete(strata *s, const char *version);
+
+/* ---- status.c ---- */
+
+/* Builds a status from loaded files and a history read. */
+int status_build(strata *s, const history *h, strata_status **out);
+
+/* ---- checksum.c / url.c ---- */
+
+/* Hex SHA-256 of data with every CRLF counted as LF; out has 65 bytes. */
+int strata_checksum_hex(const char *data, size_t len, char out[65]);
+
+/* For sqlite URLs: the file path (caller frees).  STRATA_EURL if malformed. */
+int strata_url_sqlite_path(const char *url, char **out, strata_error *err);
+
+/* The statements of a section of m, split by the session's dialect. */
+struct strata_stmt_list;
+int session_split(strata *s, const struct migration_file *m,
+                  strata_direction dir, struct strata_stmt_list *out);
+
+#endif

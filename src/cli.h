@@ -1,0 +1,60 @@
+/* What the command files share: parsed options, the session, output. */
+#ifndef STRATA_CLI_H
+#define STRATA_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "strata.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
+
+struct cli {
+	/* global options */
+	const char *url, *dir, *table;
+	int json, quiet, verbose, color, lock_wait_s;
+	/* command options; each command accepts only its own (main.c) */
+	const char *to;
+	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
+	int allow_modified, allow_out_of_order;
+
+	const struct command *cmd;
+	strata *s;        /* opened by main for commands that need it */
+	json_t *events;   /* --json: the migrations run, in order */
+	int dry_shown;    /* dry run: statements printed */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *options; /* the command's own options, " name name " */
+	const char *usage;
+	const char *summary;
+	const char *help;    /* longer description for `strata help NAME` */
+};
+
+extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
+	cmd_status, cmd_version, cmd_force, cmd_help;
+extern const struct command *const commands[];
+
+/* output.c */
+void out_error(struct cli *c, int rc);       /* the session's last error */
+void out_usage_error(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void out_json(json_t *doc);                  /* prints and frees */
+json_t *json_error(const strata_error *e, int rc);
+const char *paint(const struct cli *c, const char *color, const char *text,
+                  char *buf, size_t n);
+void on_event(const strata_event *ev, void *data);
+
+/* run.c: up, down, redo and goto share one runner */
+int run_migrations(struct cli *c, strata_op op, int count, const char *target,
+                   unsigned extra_flags);
+int parse_count(struct cli *c, const char *arg, int *out);
+int parse_version(struct cli *c, const char *arg);
+
+/* config.c */
+#define DEFAULT_DB_FILE "strata.db"
+char *resolve_url(struct cli *c, int *out_defaulted);
+
+#endif

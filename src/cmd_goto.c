@@ -1,0 +1,23 @@
+/* strata goto VERSION */
+#include "cli.h"
+
+static int go(struct cli *c, int argc, char **argv)
+{
+	if (argc != 1) {
+		out_usage_error(c, "goto needs exactly one version");
+		return EXIT_USAGE;
+	}
+	if (parse_version(c, argv[0]) < 0)
+		return EXIT_USAGE;
+	return run_migrations(c, STRATA_OP_GOTO, 0, argv[0], 0);
+}
+
+const struct command cmd_goto = {
+	.name = "goto",
+	.run = go,
+	.options = " dry-run allow-modified allow-out-of-order ",
+	.usage = "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order]",
+	.summary = "migrate up or down until VERSION is the newest applied",
+	.help = "Rolls back every applied migration newer than VERSION, then applies every\n"
+	        "pending one up to VERSION. 'goto 0' rolls back everything.",
+};

@@ -1,0 +1,125 @@
+/* strata status [--exit-code] */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *state_color(strata_state st)
+{
+	switch (st) {
+	case STRATA_STATE_APPLIED: return "32";
+	case STRATA_STATE_PENDING: return "36";
+	default: return "31";
+	}
+}
+
+static json_t *entry_json(const strata_status_entry *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "version", json_string(e->version));
+	json_object_set_new(o, "name", json_string(e->name));
+	json_object_set_new(o, "state", json_string(strata_state_name(e->state)));
+	json_object_set_new(o, "applied_at",
+	                    e->applied_at ? json_string(e->applied_at) : json_null());
+	json_object_set_new(o, "duration_ms",
+	                    e->duration_ms >= 0 ? json_integer(e->duration_ms) : json_null());
+	json_object_set_new(o, "applied_by",
+	                    e->applied_by ? json_string(e->applied_by) : json_null());
+	json_object_set_new(o, "file", e->migration ? json_string(e->migration->up_path)
+	                                            : json_null());
+	json_object_set_new(o, "checksum", e->migration ? json_string(e->migration->checksum)
+	                                                : json_null());
+	json_object_set_new(o, "applied_checksum",
+	                    e->db_checksum ? json_string(e->db_checksum) : json_null());
+	json_object_set_new(o, "out_of_order", json_boolean(e->out_of_order));
+	if (e->state == STRATA_STATE_DIRTY)
+		json_object_set_new(o, "failed_statement", json_integer(e->failed_statement));
+	return o;
+}
+
+static void print_table(struct cli *c, const strata_status *st)
+{
+	size_t counts[5] = { 0 };
+	char b[64];
+
+	printf("%-16s %-32s %-9s %-21s %s\n", "VERSION", "NAME", "STATE",
+	       "APPLIED AT", "DURATION");
+	for (size_t i = 0; i < st->count; i++) {
+		const strata_status_entry *e = &st->entries[i];
+		const char *name = strata_state_name(e->state);
+		counts[e->state]++;
+		/* pad before painting: escape codes have no width */
+		snprintf(b, sizeof(b), "%-9s", name);
+		{
+			char painted[96];
+			printf("%-16s %-32s %s %-21s ", e->version, e->name,
+			       paint(c, state_color(e->state), b, painted, sizeof(painted)),
+			       e->applied_at ? e->applied_at : "-");
+		}
+		if (e->duration_ms >= 0)
+			printf("%lld ms", e->duration_ms);
+		putchar('\n');
+		if (e->state == STRATA_STATE_MODIFIED)
+			printf("    changed since applied: recorded %.12s, file %.12s (%s)\n",
+			       e->db_checksum, e->migration->checksum, e->migration->up_path);
+		if (e->state == STRATA_STATE_MISSING)
+			printf("    applied, but no file in the migrations directory has this version\n");
+		if (e->state == STRATA_STATE_DIRTY)
+			printf("    failed at statement %d outside a transaction: repair, then 'strata force %s' or 'strata force %s --pending'\n",
+			       e->failed_statement, e->version, e->version);
+		if (e->out_of_order)
+			printf("    older than the newest applied migration: 'up' needs --allow-out-of-order\n");
+	}
+	printf("\n%zu applied, %zu pending", counts[STRATA_STATE_APPLIED],
+	       counts[STRATA_STATE_PENDING]);
+	for (int k = STRATA_STATE_MODIFIED; k <= STRATA_STATE_DIRTY; k++)
+		if (counts[k])
+			printf(", %zu %s", counts[k], strata_state_name((strata_state)k));
+	printf("; current version %s\n", st->current_version ? st->current_version : "none");
+}
+
+static int status(struct cli *c, int argc, char **argv)
+{
+	strata_status *st;
+	int rc, attention = 0;
+
+	(void)argv;
+	if (argc > 0) {
+		out_usage_error(c, "status takes no arguments");
+		return EXIT_USAGE;
+	}
+	if ((rc = strata_status_read(c->s, &st)) < 0) {
+		out_error(c, rc);
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < st->count; i++)
+		if (st->entries[i].state != STRATA_STATE_APPLIED)
+			attention = 1;
+	if (c->json) {
+		json_t *doc = json_object(), *list = json_array();
+		for (size_t i = 0; i < st->count; i++)
+			json_array_append_new(list, entry_json(&st->entries[i]));
+		json_object_set_new(doc, "migrations", list);
+		json_object_set_new(doc, "current_version",
+		                    st->current_version ? json_string(st->current_version)
+		                                        : json_null());
+		out_json(doc);
+	} else {
+		print_table(c, st);
+	}
+	strata_status_free(st);
+	return c->exit_code && attention ? EXIT_PENDING : EXIT_OK;
+}
+
+const struct command cmd_status = {
+	.name = "status",
+	.run = status,
+	.options = " exit-code ",
+	.usage = "status [--exit-code]",
+	.summary = "list migrations: applied, pending, modified, missing, dirty",
+	.help = "Compares the migration files with the history table. States: applied;\n"
+	        "pending; modified (applied, but the file changed since: both checksums are\n"
+	        "shown); missing (applied, but the file is gone); dirty (failed half-way\n"
+	        "outside a transaction). --exit-code exits 3 when anything is not applied.",
+};

@@ -1,0 +1,35 @@
+/* strata up [N] [--to V] [--dry-run] */
+#include "cli.h"
+
+static int up(struct cli *c, int argc, char **argv)
+{
+	int count = 0;
+
+	if (argc > 1) {
+		out_usage_error(c, "too many arguments");
+		return EXIT_USAGE;
+	}
+	if (argc == 1 && parse_count(c, argv[0], &count) < 0)
+		return EXIT_USAGE;
+	if (c->to && parse_version(c, c->to) < 0)
+		return EXIT_USAGE;
+	if (count && c->to) {
+		out_usage_error(c, "give a count or --to, not both");
+		return EXIT_USAGE;
+	}
+	return run_migrations(c, STRATA_OP_UP, count, c->to, 0);
+}
+
+const struct command cmd_up = {
+	.name = "up",
+	.run = up,
+	.options = " to dry-run allow-modified allow-out-of-order ",
+	.usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] [--allow-out-of-order]",
+	.summary = "apply pending migrations",
+	.help = "Applies pending migrations in version order, each in its own transaction\n"
+	        "together with its history row: all of them, the next N, or those up to and\n"
+	        "including VERSION. --dry-run prints the statements without running them.\n"
+	        "Refuses when a migration is dirty, when an applied file has changed\n"
+	        "(--allow-modified) or when a pending migration is older than the newest\n"
+	        "applied one (--allow-out-of-order).",
+};

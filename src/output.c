@@ -1,0 +1,198 @@
+/* Everything the tool prints: errors, progress events, JSON. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define RED "31"
+#define YELLOW "33"
+#define BOLD "1"
+
+const char *paint(const struct cli *c, const char *color, const char *text,
+                  char *buf, size_t n)
+{
+	if (!c->color)
+		return text;
+	snprintf(buf, n, "\033[%sm%s\033[0m", color, text);
+	return buf;
+}
+
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	if (v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+json_t *json_error(const strata_error *e, int rc)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "code", json_integer(rc));
+	set_str(o, "message", e->message);
+	set_str(o, "file", e->file);
+	if (e->line) {
+		json_object_set_new(o, "line", json_integer(e->line));
+		json_object_set_new(o, "column", json_integer(e->column));
+	}
+	if (e->statement_index)
+		json_object_set_new(o, "statement_index",
+		                    json_integer(e->statement_index));
+	set_str(o, "statement", e->statement);
+	set_str(o, "sqlstate", e->sqlstate);
+	set_str(o, "detail", e->detail);
+	set_str(o, "hint", e->hint);
+	set_str(o, "way_out", e->way_out);
+	return o;
+}
+
+void out_json(json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s) {
+		puts(s);
+		free(s);
+	}
+	json_decref(doc);
+}
+
+/* The caret line under the source line: spaces up to the column. */
+static void caret(const char *line, int column)
+{
+	fputs("      | ", stderr);
+	/* keep tabs so the caret lines up with the source */
+	for (int col = 1; col < column && *line; line++) {
+		if (((unsigned char)*line & 0xC0) == 0x80)
+			continue;
+		fputc(*line == '\t' ? '\t' : ' ', stderr);
+		col++;
+	}
+	fputs("^\n", stderr);
+}
+
+void out_error(struct cli *c, int rc)
+{
+	const strata_error *e = c->s ? strata_last_error(c->s) : NULL;
+	const char *msg = c->s ? strata_errmsg(c->s) : "out of memory";
+	char b1[64];
+
+	if (e && e->file && e->line)
+		fprintf(stderr, "%s:%d:%d: %s %s", e->file, e->line, e->column,
+		        paint(c, RED, "error:", b1, sizeof(b1)), msg);
+	else if (e && e->file)
+		fprintf(stderr, "%s: %s %s", e->file, paint(c, RED, "error:", b1, sizeof(b1)),
+		        msg);
+	else
+		fprintf(stderr, "strata: %s %s", paint(c, RED, "error:", b1, sizeof(b1)),
+		        msg);
+	if (e && e->sqlstate)
+		fprintf(stderr, " (SQLSTATE %s)", e->sqlstate);
+	fputc('\n', stderr);
+	if (e && e->source_line && e->line) {
+		fprintf(stderr, "%5d | %s\n", e->line, e->source_line);
+		caret(e->source_line, e->column);
+	}
+	if (e && e->statement_index)
+		fprintf(stderr, "  in statement %d: %s\n", e->statement_index,
+		        e->statement ? e->statement : "");
+	if (e && e->detail)
+		fprintf(stderr, "  detail: %s\n", e->detail);
+	if (e && e->hint)
+		fprintf(stderr, "  hint: %s\n", e->hint);
+	if (e && e->way_out)
+		fprintf(stderr, "  way out: %s\n", e->way_out);
+	if (c->json) {
+		json_t *doc = json_object();
+		json_object_set_new(doc, "ok", json_false());
+		json_object_set_new(doc, "error",
+		                    e ? json_error(e, rc) : json_string(msg));
+		if (c->events)
+			json_object_set(doc, "migrations", c->events);
+		out_json(doc);
+	}
+}
+
+void out_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("strata: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (c->cmd)
+		fprintf(stderr, "\nusage: strata %s\n", c->cmd->usage);
+	else
+		fputc('\n', stderr);
+}
+
+static void record(struct cli *c, const strata_event *ev, const char *what)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "version", json_string(ev->migration->version));
+	json_object_set_new(o, "name", json_string(ev->migration->name));
+	json_object_set_new(o, "action", json_string(what));
+	json_object_set_new(o, "duration_ms", json_integer(ev->duration_ms));
+	json_array_append_new(c->events, o);
+}
+
+void on_event(const strata_event *ev, void *data)
+{
+	struct cli *c = data;
+	const char *dir = ev->direction == STRATA_UP ? "up" : "down";
+	char b1[64];
+
+	switch (ev->type) {
+	case STRATA_EVENT_DEFAULT_URL:
+		break;
+	case STRATA_EVENT_LOCK_WAIT:
+		if (!c->quiet)
+			fprintf(stderr, "strata: %s\n", ev->message);
+		break;
+	case STRATA_EVENT_MIGRATION_BEGIN:
+		if (c->dry_run && !c->json)
+			printf("-- would %s %s_%s (%s)\n",
+			       ev->direction == STRATA_UP ? "apply" : "roll back",
+			       ev->migration->version, ev->migration->name, dir);
+		else if (c->verbose && !c->json)
+			printf("%s %s_%s ...\n",
+			       ev->direction == STRATA_UP ? "applying" : "rolling back",
+			       ev->migration->version, ev->migration->name);
+		if (c->dry_run && c->json)
+			record(c, ev, ev->direction == STRATA_UP ? "would_apply"
+			                                        : "would_roll_back");
+		break;
+	case STRATA_EVENT_MIGRATION_END:
+		if (c->json)
+			record(c, ev, ev->direction == STRATA_UP ? "applied" : "rolled_back");
+		else if (!c->quiet)
+			printf("%-11s %s_%s (%lld ms)\n",
+			       ev->direction == STRATA_UP ? "applied" : "rolled back",
+			       ev->migration->version, ev->migration->name,
+			       ev->duration_ms);
+		break;
+	case STRATA_EVENT_MIGRATION_SKIP:
+		if (c->json)
+			record(c, ev, "skipped");
+		else if (!c->quiet)
+			printf("skipped     %s_%s (another run did it first)\n",
+			       ev->migration->version, ev->migration->name);
+		break;
+	case STRATA_EVENT_STATEMENT:
+		if (!c->json)
+			printf("-- %s:%d:%d\n%s;\n\n", ev->file, ev->line, ev->column,
+			       ev->sql);
+		break;
+	case STRATA_EVENT_NOTICE:
+		if (c->verbose)
+			fprintf(stderr, "strata: server: %s\n", ev->message);
+		break;
+	case STRATA_EVENT_WARNING:
+		if (!c->quiet)
+			fprintf(stderr, "strata: %s %s\n",
+			        paint(c, YELLOW, "warning:", b1, sizeof(b1)), ev->message);
+		break;
+	}
+}

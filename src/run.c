@@ -1,0 +1,63 @@
+/* The runner shared by up, down, redo and goto. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int parse_count(struct cli *c, const char *arg, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < 1 || v > 1000000) {
+		out_usage_error(c, "'%s' is not a count of migrations (a number from 1)",
+		                arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int parse_version(struct cli *c, const char *arg)
+{
+	if (!*arg || strspn(arg, "0123456789") != strlen(arg)) {
+		out_usage_error(c, "'%s' is not a version (digits only, like 20260105093000 or 000003)",
+		                arg);
+		return -1;
+	}
+	return 0;
+}
+
+int run_migrations(struct cli *c, strata_op op, int count, const char *target,
+                   unsigned extra_flags)
+{
+	strata_run_opts o;
+	int done = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.op = op;
+	o.count = count;
+	o.target = target;
+	o.flags = extra_flags |
+	          (c->dry_run ? STRATA_RUN_DRY_RUN : 0) |
+	          (c->allow_modified ? STRATA_RUN_ALLOW_MODIFIED : 0) |
+	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0);
+	rc = strata_run(c->s, &o, &done);
+	if (rc < 0) {
+		out_error(c, rc);
+		return EXIT_FAIL;
+	}
+	if (c->json) {
+		json_t *doc = json_object();
+		json_object_set_new(doc, "ok", json_true());
+		json_object_set_new(doc, "dry_run", json_boolean(c->dry_run));
+		json_object_set(doc, "migrations", c->events);
+		out_json(doc);
+	} else if (!c->quiet && done == 0 && !c->dry_run) {
+		printf("nothing to do: %s\n",
+		       op == STRATA_OP_DOWN ? "no applied migration to roll back"
+		                            : "the database is up to date");
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# Runs every test suite and ends with one line "N passed, N failed".
+#   tests/run.sh [BUILD_DIR]        ONLY=test_name, SUITES="unit sqlite pg"
+# The PostgreSQL suites start their own server (tests/lib/pg.sh) and stop it.
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SUITES=${SUITES:-"unit sqlite pg"}
+export STRATA="$BUILD/strata" NO_COLOR=1
+TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/strata-tests.XXXXXX")
+RESULTS="$TEST_ROOT/results"
+: >"$RESULTS"
+export TEST_ROOT RESULTS
+cleanup() {
+	[ -n "${PG_STARTED:-}" ] && pg_stop
+	rm -rf "$TEST_ROOT"
+}
+trap cleanup EXIT INT TERM
+
+# unit tests: cmocka binaries, one result line per test
+for t in "$BUILD"/tests/test_*; do
+	case " $SUITES " in *" unit "*) ;; *) break ;; esac
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	log="$TEST_ROOT/$name.log"
+	if "$t" >"$log" 2>&1; then status=0; else status=$?; fi
+	grep -E '^\[       OK \]' "$log" | sed "s/^.*OK \] /pass unit\/$name\//" >>"$RESULTS"
+	grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed "s/^.*FAILED  \] /fail unit\/$name\//" | sort -u >>"$RESULTS"
+	if [ "$status" -ne 0 ]; then
+		printf '  FAIL  unit/%s\n' "$name"
+		tail -n 30 "$log" | sed 's/^/        /'
+		# a crash leaves no FAILED line: count it
+		grep -q '^\[  FAILED  \] [a-z_]' "$log" || echo "fail unit/$name (exit $status)" >>"$RESULTS"
+	else
+		printf '  ok    unit/%s (%s tests)\n' "$name" "$(grep -c '^\[       OK \]' "$log")"
+	fi
+done
+
+run_cli_suite() {
+	DB=$1
+	export DB
+	for f in "$ROOT"/tests/cli/*.sh; do
+		[ -f "$f" ] || continue
+		# a file named *_pg.sh or *_sqlite.sh runs on that database only
+		case "$(basename "$f")" in
+		*_pg.sh) [ "$DB" = pg ] || continue ;;
+		*_sqlite.sh) [ "$DB" = sqlite ] || continue ;;
+		esac
+		( . "$ROOT/tests/lib/testlib.sh"; . "$f"; run_tests "$DB/$(basename "$f" .sh)" )
+	done
+}
+
+case " $SUITES " in *" sqlite "*) run_cli_suite sqlite ;; esac
+case " $SUITES " in *" pg "*)
+	. "$ROOT/tests/lib/pg.sh"
+	if pg_start "$TEST_ROOT/pg"; then
+		PG_STARTED=1
+		run_cli_suite pg
+	else
+		echo "fail pg/server-start" >>"$RESULTS"
+		echo "  FAIL  pg: the PostgreSQL test server did not start (see above)"
+	fi ;;
+esac
+
+passed=$(grep -c '^pass ' "$RESULTS")
+failed=$(grep -c '^fail ' "$RESULTS")
+if [ "$failed" -gt 0 ]; then
+	echo "failed:"
+	grep '^fail ' "$RESULTS" | sed 's/^fail /  /'
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
