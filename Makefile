@@ -25,6 +25,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# checks that need a live server: built here, run by the pg suite
+PGCHECK_SRC := $(sort $(wildcard tests/unit/pg_*_check.c))
+UNIT_BIN += $(PGCHECK_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check demo deps install clean unit format
 
@@ -32,21 +35,26 @@ all: $(BUILD)/strata $(BUILD)/libstrata.a $(BUILD)/libstrata.so
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
 $(BUILD)/libstrata.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/libstrata.so: $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LDFLAGS) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) -shared -o $@ $^ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/strata: $(CLI_OBJ) $(BUILD)/libstrata.a
-	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libstrata.a $(LDFLAGS) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libstrata.a $(LDFLAGS) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstrata.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstrata.a $(LDFLAGS) $(LIBS) \
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libstrata.a $(LDFLAGS) $(LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
 unit: $(UNIT_BIN)

@@ -277,7 +277,7 @@ generate
 printf 'strata apply benchmark: %s migrations (CREATE TABLE + CREATE INDEX each), median of %s run(s)\n' "$N" "$RUNS"
 printf 'machine: %s, %s cores; %s\n' "$(uname -sm)" "$(nproc 2>/dev/null || echo '?')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
 printf 'versions: sqlite3 %s' "$(sqlite3 --version | cut -d' ' -f1)"
-[ -z "${UNAVAIL[strata]:-}" ] && printf ', strata %s' "$({ "$STRATA" version 2>/dev/null || true; } | head -n1 | awk '{ print $NF } END { if (!NR) print "?" }')"
+[ -z "${UNAVAIL[strata]:-}" ] && printf ', strata %s' "$({ "$STRATA" --version 2>/dev/null || true; } | head -n1 | awk '{ print $NF } END { if (!NR) print "?" }')"
 [ -z "${UNAVAIL[dbmate]:-}" ] && printf ', dbmate %s' "$("$DBMATE" --version | awk '{ print $NF }')"
 printf '\nfloor: the database CLI running the same SQL, one transaction and one history INSERT per migration\n'
 

@@ -130,10 +130,12 @@ size_t strata_sql_skip_blank(const char *text, size_t from, size_t end,
 	while (p < end) {
 		if (is_space(text[p])) {
 			p++;
-		} else if (text[p] == '-' && p + 1 < end && text[p + 1] == '-') {
+		} else if (text[p] == '-' && p + 1 < end &&
+		           text[p + 1] == '-') {
 			while (p < end && text[p] != '\n')
 				p++;
-		} else if (text[p] == '/' && p + 1 < end && text[p + 1] == '*') {
+		} else if (text[p] == '/' && p + 1 < end &&
+		           text[p + 1] == '*') {
 			int depth = 1;
 
 			/* An unterminated comment runs to the end: both SQLite
@@ -174,7 +176,7 @@ int strata_stmt_list_push(strata_stmt_list *l, const char *text, size_t from,
 	n = l->count;
 	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
 		strata_stmt *items =
-			realloc(l->items, (n ? 2 * n : 8) * sizeof(*items));
+		    realloc(l->items, (n ? 2 * n : 8) * sizeof(*items));
 
 		if (!items)
 			return STRATA_ENOMEM;

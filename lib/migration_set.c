@@ -213,11 +213,11 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				*no_tx = 1;
 			} else if (word_is(text, w, wlen, "up") ||
 			           word_is(text, w, wlen, "down")) {
-				return strata_error_at(err, STRATA_EFORMAT, path, text, w,
+				return strata_error_at(err, STRATA_EFORMAT, path, text, w - 7,
 				                       "section marker 'strata:%.*s' in a file that holds one section",
 				                       (int)wlen, text + w);
 			} else {
-				return strata_error_at(err, STRATA_EFORMAT, path, text, w,
+				return strata_error_at(err, STRATA_EFORMAT, path, text, w - 7,
 				                       "unknown directive 'strata:%.*s' (known: no-transaction)",
 				                       (int)wlen, text + w);
 			}
@@ -234,7 +234,7 @@ static int find_sections(struct migration_file *m, size_t len,
 	const char *t = m->up_text;
 	const char *path = m->up_path;
 	size_t up_at = (size_t)-1, up_body = 0, down_at = (size_t)-1,
-	       down_body = len;
+	       down_body = len, sql_before = (size_t)-1;
 
 	for (size_t p = 0; p < len;) {
 		size_t eol = line_end(t, p, len), wlen;
@@ -242,23 +242,22 @@ static int find_sections(struct migration_file *m, size_t len,
 
 		if (w != (size_t)-1 && word_is(t, w, wlen, "up")) {
 			if (up_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
 				                       "second '-- strata:up' line");
 			if (down_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
 				                       "'-- strata:up' after '-- strata:down'");
 			up_at = p;
 			up_body = eol < len ? eol + 1 : len;
 		} else if (w != (size_t)-1 && word_is(t, w, wlen, "down")) {
 			if (down_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w,
+				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
 				                       "second '-- strata:down' line");
 			down_at = p;
 			down_body = eol < len ? eol + 1 : len;
 		} else if (up_at == (size_t)-1 && down_at == (size_t)-1 &&
-		           has_sql(t, p, eol)) {
-			return strata_error_at(err, STRATA_EFORMAT, path, t, p,
-			                       "SQL before the '-- strata:up' line");
+		           sql_before == (size_t)-1 && has_sql(t, p, eol)) {
+			sql_before = p;
 		}
 		p = eol + 1;
 	}
@@ -266,6 +265,9 @@ static int find_sections(struct migration_file *m, size_t len,
 		return strata_error_set(err, STRATA_EFORMAT,
 		                        "'%s' has no '-- strata:up' line (a single-file migration needs '-- strata:up' and, to be reversible, '-- strata:down')",
 		                        path);
+	if (sql_before != (size_t)-1)
+		return strata_error_at(err, STRATA_EFORMAT, path, t, sql_before,
+		                       "SQL before the '-- strata:up' line");
 	m->up_start = up_body;
 	m->up_end = down_at != (size_t)-1 ? down_at : len;
 	if (down_at != (size_t)-1) {

@@ -23,8 +23,8 @@
 
 #include "error.h"
 
-#define COPY_STDIN_MSG                                                        \
-	"COPY ... FROM stdin needs psql to send its data lines: use INSERT, " \
+#define COPY_STDIN_MSG                                                         \
+	"COPY ... FROM stdin needs psql to send its data lines: use INSERT, "  \
 	"or COPY from a file on the server"
 
 /* Longest psql command name quoted in a message. */
@@ -38,7 +38,7 @@ static PgQuery__ScanResult *scan_tokens(const char *sql)
 
 	if (!scan.error)
 		tokens = pg_query__scan_result__unpack(
-			NULL, scan.pbuf.len, (const uint8_t *)scan.pbuf.data);
+		    NULL, scan.pbuf.len, (const uint8_t *)scan.pbuf.data);
 	pg_query_free_scan_result(scan);
 	return tokens;
 }
@@ -145,8 +145,9 @@ static int is_psql_variable(const char *s)
 {
 	unsigned char c = (unsigned char)s[1];
 
-	return s[0] == ':' && (c == '_' || c == '\'' || c == '"' || c >= 0x80 ||
-	                       (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+	return s[0] == ':' &&
+	       (c == '_' || c == '\'' || c == '"' || c >= 0x80 ||
+	        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 }
 
 /*
@@ -159,10 +160,11 @@ static char *one_line(const char *msg)
 	strata_buf b = STRATA_BUF_INIT;
 	size_t n = strcspn(msg, "\r\n");
 	const char *quote = strstr(msg, " at or near \"");
+	const char *tail = quote && quote < msg + n ? "...\"" : "...";
 
-	if (strata_buf_add(&b, msg, n) < 0 ||
-	    (msg[n] && strata_buf_puts(&b, quote && quote < msg + n ? "...\""
-	                                                            : "...") < 0)) {
+	if (!msg[n])
+		return strdup(msg);
+	if (strata_buf_add(&b, msg, n) < 0 || strata_buf_puts(&b, tail) < 0) {
 		strata_buf_dispose(&b);
 		return NULL;
 	}
@@ -205,15 +207,17 @@ static int syntax_error(const PgQueryError *e, char *sql, size_t len,
 	 * after a query, as in "select 1 \gset") is always the error token
 	 * itself, never somewhere before it.
 	 */
-	if (sql[at] == '\\' && sql[at + 1] && !strchr(" \t\r\n\f", sql[at + 1])) {
+	if (sql[at] == '\\' && sql[at + 1] &&
+	    !strchr(" \t\r\n\f", sql[at + 1])) {
 		for (n = 1; n < META_NAME_MAX && sql[at + n] &&
 		            !strchr(" \t\r\n\f", sql[at + n]);
 		     n++)
 			;
-		return strata_error_at(err, STRATA_ESYNTAX, path, text,
-		                       start + at,
-		                       "psql meta-command '%.*s' is not supported: strata runs SQL, not psql scripts",
-		                       (int)n, sql + at);
+		return strata_error_at(
+		    err, STRATA_ESYNTAX, path, text, start + at,
+		    "psql meta-command '%.*s' is not supported: strata runs "
+		    "SQL, not psql scripts",
+		    (int)n, sql + at);
 	}
 
 	if (e->cursorpos > 0 && at == len)

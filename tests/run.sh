@@ -17,24 +17,28 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# unit tests: cmocka binaries, one result line per test
-for t in "$BUILD"/tests/test_*; do
-	case " $SUITES " in *" unit "*) ;; *) break ;; esac
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
+# run_cmocka SUITE BINARY: one result line per cmocka test
+run_cmocka() {
+	name=$(basename "$2")
 	log="$TEST_ROOT/$name.log"
-	if "$t" >"$log" 2>&1; then status=0; else status=$?; fi
-	grep -E '^\[       OK \]' "$log" | sed "s/^.*OK \] /pass unit\/$name\//" >>"$RESULTS"
-	grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed "s/^.*FAILED  \] /fail unit\/$name\//" | sort -u >>"$RESULTS"
+	if "$2" >"$log" 2>&1; then status=0; else status=$?; fi
+	grep -E '^\[       OK \]' "$log" | sed "s/^.*OK \] /pass $1\/$name\//" >>"$RESULTS"
+	grep -E '^\[  FAILED  \] [a-z_]' "$log" | sed "s/^.*FAILED  \] /fail $1\/$name\//" | sort -u >>"$RESULTS"
 	if [ "$status" -ne 0 ]; then
-		printf '  FAIL  unit/%s\n' "$name"
+		printf '  FAIL  %s/%s\n' "$1" "$name"
 		tail -n 30 "$log" | sed 's/^/        /'
 		# a crash leaves no FAILED line: count it
-		grep -q '^\[  FAILED  \] [a-z_]' "$log" || echo "fail unit/$name (exit $status)" >>"$RESULTS"
+		grep -q '^\[  FAILED  \] [a-z_]' "$log" || echo "fail $1/$name (exit $status)" >>"$RESULTS"
 	else
-		printf '  ok    unit/%s (%s tests)\n' "$name" "$(grep -c '^\[       OK \]' "$log")"
+		printf '  ok    %s/%s (%s tests)\n' "$1" "$name" "$(grep -c '^\[       OK \]' "$log")"
 	fi
-done
+}
+
+case " $SUITES " in *" unit "*)
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] && run_cmocka unit "$t"
+	done ;;
+esac
 
 run_cli_suite() {
 	DB=$1
@@ -55,6 +59,9 @@ case " $SUITES " in *" pg "*)
 	. "$ROOT/tests/lib/pg.sh"
 	if pg_start "$TEST_ROOT/pg"; then
 		PG_STARTED=1
+		for t in "$BUILD"/tests/pg_*_check; do
+			[ -x "$t" ] && STRATA_TEST_PG_URL=$PG_ADMIN_URL run_cmocka pg "$t"
+		done
 		run_cli_suite pg
 	else
 		echo "fail pg/server-start" >>"$RESULTS"

@@ -6,7 +6,8 @@
  * calls a driver from two threads at once.  Every function that can fail
  * returns 0 or a negative STRATA_E* code and fills `err` (see strata.h);
  * database failures set err->message, err->sqlstate, err->detail, err->hint
- * and `*err_offset` (below) when the server names a position.
+ * and `*err_offset` (below) when the server names a position.  A connection
+ * lost in the middle of a call returns STRATA_ECONNECT.
  */
 #ifndef STRATA_DRIVER_H
 #define STRATA_DRIVER_H
@@ -30,8 +31,8 @@ typedef enum strata_dialect {
  */
 typedef int (*strata_row_fn)(void *data, int ncols, const char *const *values);
 
-/* Called while lock() waits, at most once a second; message says who holds it. */
-typedef void (*strata_wait_fn)(void *data, const char *message);
+/* Receives a one-line-or-more message (lock waits, server notices). */
+typedef void (*strata_message_fn)(void *data, const char *message);
 
 struct strata_driver {
 	const char *name;            /* "sqlite", "postgres" */
@@ -47,7 +48,7 @@ struct strata_driver {
 
 	/* Must provide.  Runs one statement (text NUL-terminated).  On failure
 	 * *err_offset receives the byte offset within `sql` the database points
-	 * at, or -1. */
+	 * at (strlen(sql) for "at end of input"), or -1. */
 	int (*exec)(strata_conn *c, const char *sql, long *err_offset,
 	            strata_error *err);
 
@@ -61,20 +62,24 @@ struct strata_driver {
 	 * (SQLite: "BEGIN IMMEDIATE", taking the write lock up front). */
 	const char *begin_sql;
 
-	/* Must provide: whether the history table exists (schema may be NULL). */
+	/* Must provide: whether a table (not a view) with exactly this name
+	 * exists; schema NULL means wherever unqualified names resolve. */
 	int (*table_exists)(strata_conn *c, const char *schema, const char *table,
 	                    int *out_exists, strata_error *err);
 
 	/* May provide (with STRATA_CAP_ADVISORY_LOCK): a session-level lock on
 	 * `key`, waiting at most wait_ms, calling `on_wait` while it waits.
-	 * Returns STRATA_ELOCKED on timeout.  Without it the engine relies on
-	 * begin_sql taking the database's write lock. */
+	 * Returns STRATA_ELOCKED on timeout.  unlock() fails when the lock is
+	 * not held.  Without them the engine relies on begin_sql taking the
+	 * database's write lock. */
 	int (*lock)(strata_conn *c, long long key, int wait_ms,
-	            strata_wait_fn on_wait, void *wait_data, strata_error *err);
+	            strata_message_fn on_wait, void *wait_data, strata_error *err);
 	int (*unlock)(strata_conn *c, long long key, strata_error *err);
 
-	/* May provide: server messages (NOTICE, WARNING) go to `fn`. */
-	void (*set_notice_fn)(strata_conn *c, strata_wait_fn fn, void *data);
+	/* May provide: server messages go to `fn` as the server words them
+	 * ("NOTICE:  ...", possibly several lines), without a final newline.
+	 * Until it is called, messages are dropped. */
+	void (*set_notice_fn)(strata_conn *c, strata_message_fn fn, void *data);
 };
 
 /* The driver for a URL's scheme, or NULL. */

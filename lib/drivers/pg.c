@@ -21,7 +21,7 @@
 
 struct strata_conn {
 	PGconn *pg;               /* owned */
-	strata_wait_fn notice_fn; /* NULL: notices are dropped */
+	strata_message_fn notice_fn; /* NULL: notices are dropped */
 	void *notice_data;
 };
 
@@ -406,7 +406,7 @@ static void pg_close(strata_conn *c)
 	free(c);
 }
 
-static void pg_set_notice_fn(strata_conn *c, strata_wait_fn fn, void *data)
+static void pg_set_notice_fn(strata_conn *c, strata_message_fn fn, void *data)
 {
 	c->notice_fn = fn;
 	c->notice_data = data;
@@ -595,7 +595,7 @@ done:
 }
 
 static int pg_lock(strata_conn *c, long long key, int wait_ms,
-                   strata_wait_fn on_wait, void *wait_data, strata_error *err)
+                   strata_message_fn on_wait, void *wait_data, strata_error *err)
 {
 	strata_buf who = STRATA_BUF_INIT, msg = STRATA_BUF_INIT;
 	long long start = now_ms(), last_report = 0, elapsed;

@@ -16,16 +16,15 @@
 #include "error.h"
 #include "split.h"
 
-typedef int (*split_fn)(strata_stmt_list *out, const char *text,
-                        size_t start, size_t end, const char *path,
-                        strata_error *err);
+typedef int (*split_fn)(strata_stmt_list *out, const char *text, size_t start,
+                        size_t end, const char *path, strata_error *err);
 
+/* The cases every dialect must split the same way run on both. */
 static const struct dialect {
-	const char *name;
 	split_fn split;
 } dialects[] = {
-	{"pg", strata_split_pg},
-	{"sqlite", strata_split_sqlite},
+    {strata_split_pg},
+    {strata_split_sqlite},
 };
 
 #define N_DIALECTS (sizeof(dialects) / sizeof(dialects[0]))
@@ -57,8 +56,7 @@ static void split_pg_fail(const char *text, strata_error *err)
 	assert_string_equal(err->file, "db/m.sql");
 }
 
-/* Checks statement i: its text, its offset (where `sql` first occurs in
- * `text` at or after `after`), line and column. */
+/* Checks statement i: its text, byte offset, line and column. */
 static void check_stmt(const strata_stmt_list *l, size_t i, const char *text,
                        size_t offset, const char *sql, int line, int column)
 {
@@ -178,11 +176,11 @@ static void test_empty_statements(void **state)
 static void test_nothing_but_comments(void **state)
 {
 	static const char *const texts[] = {
-		"",
-		"   \n\t\r\n",
-		"-- nothing here\n/* nor; here */\n  \n",
-		"/* unterminated at the end",
-		";;\n;",
+	    "",
+	    "   \n\t\r\n",
+	    "-- nothing here\n/* nor; here */\n  \n",
+	    "/* unterminated at the end",
+	    ";;\n;",
 	};
 
 	(void)state;
@@ -270,10 +268,11 @@ static void test_section_mid_file(void **state)
 		strata_stmt_list l;
 
 		/* the up section stops before the down marker */
-		assert_int_equal(dialects[d].split(&l, text, up,
-		                                   nth(text, "-- strata:down", 0),
-		                                   "m.sql", &err),
-		                 0);
+		assert_int_equal(
+		    dialects[d].split(&l, text, up,
+		                      nth(text, "-- strata:down", 0), "m.sql",
+		                      &err),
+		    0);
 		assert_int_equal(l.count, 1);
 		check_stmt(&l, 0, text, 13, "create table t (a int)", 2, 1);
 		strata_stmt_list_dispose(&l);
@@ -287,9 +286,9 @@ static void test_section_mid_file(void **state)
 		strata_stmt_list_dispose(&l);
 
 		/* a section that ends mid-statement keeps only its part */
-		assert_int_equal(dialects[d].split(&l, text, down, down + 14,
-		                                   "m.sql", &err),
-		                 0);
+		assert_int_equal(
+		    dialects[d].split(&l, text, down, down + 14, "m.sql", &err),
+		    0);
 		assert_int_equal(l.count, 1);
 		check_stmt(&l, 0, text, 54, "drop table t", 4, 3);
 		strata_stmt_list_dispose(&l);
@@ -334,11 +333,13 @@ static void test_nul_byte(void **state)
 		strata_error err = {0};
 		strata_stmt_list l;
 
-		assert_int_equal(dialects[d].split(&l, text, 0, sizeof(text) - 1,
-		                                   "m.sql", &err),
+		assert_int_equal(dialects[d].split(&l, text, 0,
+		                                   sizeof(text) - 1, "m.sql",
+		                                   &err),
 		                 STRATA_ESYNTAX);
 		assert_int_equal(l.count, 0);
-		assert_string_equal(err.message, "unexpected NUL byte in the SQL");
+		assert_string_equal(err.message,
+		                    "unexpected NUL byte in the SQL");
 		assert_int_equal(err.line, 2);
 		assert_int_equal(err.column, 7);
 		strata_error_dispose(&err);
@@ -349,11 +350,10 @@ static void test_nul_byte(void **state)
 
 static void test_pg_dollar_quotes(void **state)
 {
-	const char *text =
-		"create function f() returns int language plpgsql\n"
-		"as $$ begin return 1; end $$;\n"
-		"do $body$ begin perform ';'; end $body$;\n"
-		"select $x$;$$;$x$";
+	const char *text = "create function f() returns int language plpgsql\n"
+	                   "as $$ begin return 1; end $$;\n"
+	                   "do $body$ begin perform ';'; end $body$;\n"
+	                   "select $x$;$$;$x$";
 	strata_stmt_list l;
 
 	(void)state;
@@ -485,9 +485,9 @@ static void test_pg_syntax_error_mid_file(void **state)
 	strata_stmt_list l;
 
 	(void)state;
-	assert_int_equal(strata_split_pg(&l, text, start, strlen(text), "m.sql",
-	                                 &err),
-	                 STRATA_ESYNTAX);
+	assert_int_equal(
+	    strata_split_pg(&l, text, start, strlen(text), "m.sql", &err),
+	    STRATA_ESYNTAX);
 	assert_int_equal(l.count, 0);
 	assert_string_equal(err.message, "syntax error at or near \"tabel\"");
 	assert_int_equal(err.line, 5);
@@ -503,11 +503,11 @@ static void test_pg_error_at_end_of_input(void **state)
 	(void)state;
 	/* pointed just after the last token, as psql does, not at the
 	 * blank line or the comment after it */
-	split_pg_fail("select 1;\nselect (\n\n-- c\n", &err);
+	split_pg_fail("select 1;\nselect 'é' || (\n\n-- c\n", &err);
 	assert_string_equal(err.message, "syntax error at end of input");
 	assert_int_equal(err.line, 2);
-	assert_int_equal(err.column, 9);
-	assert_string_equal(err.source_line, "select (");
+	assert_int_equal(err.column, 16);
+	assert_string_equal(err.source_line, "select 'é' || (");
 	strata_error_dispose(&err);
 }
 
@@ -521,12 +521,12 @@ static void test_pg_error_without_position(void **state)
 	(void)state;
 	/* libpg_query gives no cursor for this one: point at the section's
 	 * first token */
-	assert_int_equal(strata_split_pg(&l, text, 10, strlen(text), "m.sql",
-	                                 &err),
-	                 STRATA_ESYNTAX);
+	assert_int_equal(
+	    strata_split_pg(&l, text, 10, strlen(text), "m.sql", &err),
+	    STRATA_ESYNTAX);
 	assert_string_equal(
-		err.message,
-		"WITH TIES cannot be specified without ORDER BY clause");
+	    err.message,
+	    "WITH TIES cannot be specified without ORDER BY clause");
 	assert_int_equal(err.line, 4);
 	assert_int_equal(err.column, 3);
 	strata_error_dispose(&err);
@@ -538,8 +538,8 @@ static void test_pg_unterminated(void **state)
 
 	(void)state;
 	split_pg_fail("select 1; /* a /* b */", &err);
-	assert_string_equal(err.message,
-	                    "unterminated /* comment at or near \"/* a /* b */\"");
+	assert_string_equal(
+	    err.message, "unterminated /* comment at or near \"/* a /* b */\"");
 	assert_int_equal(err.line, 1);
 	assert_int_equal(err.column, 11);
 	strata_error_dispose(&err);
@@ -568,18 +568,18 @@ static void test_pg_meta_command(void **state)
 
 	split_pg_fail("create table t (a int);\n  \\set ON_ERROR_STOP on\n",
 	              &err);
-	assert_string_equal(err.message,
-	                    "psql meta-command '\\set' is not supported: strata "
-	                    "runs SQL, not psql scripts");
+	assert_string_equal(
+	    err.message, "psql meta-command '\\set' is not supported: strata "
+	                 "runs SQL, not psql scripts");
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 3);
 	strata_error_dispose(&err);
 
 	/* a meta-command after a query on the same line */
 	split_pg_fail("select 1 as n \\gset\n", &err);
-	assert_string_equal(err.message,
-	                    "psql meta-command '\\gset' is not supported: strata "
-	                    "runs SQL, not psql scripts");
+	assert_string_equal(
+	    err.message, "psql meta-command '\\gset' is not supported: strata "
+	                 "runs SQL, not psql scripts");
 	assert_int_equal(err.column, 15);
 	strata_error_dispose(&err);
 }
@@ -605,8 +605,8 @@ static void test_pg_backslash_lines_in_strings(void **state)
 	strata_error_dispose(&err);
 }
 
-#define COPY_MSG                                                              \
-	"COPY ... FROM stdin needs psql to send its data lines: use INSERT, " \
+#define COPY_MSG                                                               \
+	"COPY ... FROM stdin needs psql to send its data lines: use INSERT, "  \
 	"or COPY from a file on the server"
 
 static void test_pg_copy_from_stdin(void **state)
@@ -615,7 +615,7 @@ static void test_pg_copy_from_stdin(void **state)
 
 	(void)state;
 	/* the data lines do not parse */
-	split_pg_fail("create table t (a int, b text);\n"
+	split_pg_fail("create table t (a int, b text default 'é');\n"
 	              "COPY t (a, b) FROM stdin;\n"
 	              "1\tone\n"
 	              "2\ttwo\n"
@@ -627,6 +627,14 @@ static void test_pg_copy_from_stdin(void **state)
 	assert_int_equal(err.column, 1);
 	assert_string_equal(err.source_line, "COPY t (a, b) FROM stdin;");
 	assert_string_equal(err.statement, "COPY t (a, b) FROM stdin");
+	strata_error_dispose(&err);
+
+	/* a data line the lexer rejects (an unterminated string) */
+	split_pg_fail("select 'ü';\ncopy t from stdin;\n'x\ty\n\\.\n", &err);
+	assert_string_equal(err.message, COPY_MSG);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 1);
+	assert_string_equal(err.statement, "copy t from stdin");
 	strata_error_dispose(&err);
 
 	/* the data lines parse, then "\." fails: still the COPY */
@@ -674,11 +682,13 @@ static void test_pg_psql_variable(void **state)
 	assert_string_equal(err.message, "syntax error at or near \":\"");
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 28);
-	assert_string_equal(err.hint, "psql variables (:name) are not supported");
+	assert_string_equal(err.hint,
+	                    "psql variables (:name) are not supported");
 	strata_error_dispose(&err);
 
 	split_pg_fail("create schema :\"name\";", &err);
-	assert_string_equal(err.hint, "psql variables (:name) are not supported");
+	assert_string_equal(err.hint,
+	                    "psql variables (:name) are not supported");
 	assert_int_equal(err.column, 15);
 	strata_error_dispose(&err);
 
@@ -718,6 +728,21 @@ static void test_sqlite_trigger(void **state)
 	strata_stmt_list_dispose(&l);
 }
 
+static void test_sqlite_begin_is_not_a_trigger_body(void **state)
+{
+	/* BEGIN only opens a body after CREATE TRIGGER */
+	const char *text = "begin;\ncreate table t (a);\ncommit;";
+	strata_stmt_list l;
+
+	(void)state;
+	split_ok(strata_split_sqlite, text, &l);
+	assert_int_equal(l.count, 3);
+	check_stmt(&l, 0, text, 0, "begin", 1, 1);
+	check_stmt(&l, 1, text, 7, "create table t (a)", 2, 1);
+	check_stmt(&l, 2, text, 27, "commit", 3, 1);
+	strata_stmt_list_dispose(&l);
+}
+
 static void test_sqlite_comments_do_not_nest(void **state)
 {
 	const char *text = "/* a /* b */ select 1; /* x; */ select 2;\n"
@@ -750,37 +775,38 @@ static void test_sqlite_unterminated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic),
-		cmocka_unit_test(test_leading_comments_and_whitespace),
-		cmocka_unit_test(test_strings_with_semicolons),
-		cmocka_unit_test(test_last_statement_without_semicolon),
-		cmocka_unit_test(test_empty_statements),
-		cmocka_unit_test(test_nothing_but_comments),
-		cmocka_unit_test(test_trailing_comment_is_not_a_statement),
-		cmocka_unit_test(test_crlf),
-		cmocka_unit_test(test_multibyte_columns),
-		cmocka_unit_test(test_section_mid_file),
-		cmocka_unit_test(test_many_statements),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_pg_dollar_quotes),
-		cmocka_unit_test(test_pg_begin_atomic),
-		cmocka_unit_test(test_pg_nested_comments),
-		cmocka_unit_test(test_pg_escape_strings),
-		cmocka_unit_test(test_pg_syntax_error),
-		cmocka_unit_test(test_pg_syntax_error_counts_characters),
-		cmocka_unit_test(test_pg_syntax_error_crlf),
-		cmocka_unit_test(test_pg_syntax_error_mid_file),
-		cmocka_unit_test(test_pg_error_at_end_of_input),
-		cmocka_unit_test(test_pg_error_without_position),
-		cmocka_unit_test(test_pg_unterminated),
-		cmocka_unit_test(test_pg_meta_command),
-		cmocka_unit_test(test_pg_backslash_lines_in_strings),
-		cmocka_unit_test(test_pg_copy_from_stdin),
-		cmocka_unit_test(test_pg_copy_not_from_stdin),
-		cmocka_unit_test(test_pg_psql_variable),
-		cmocka_unit_test(test_sqlite_trigger),
-		cmocka_unit_test(test_sqlite_comments_do_not_nest),
-		cmocka_unit_test(test_sqlite_unterminated),
+	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_leading_comments_and_whitespace),
+	    cmocka_unit_test(test_strings_with_semicolons),
+	    cmocka_unit_test(test_last_statement_without_semicolon),
+	    cmocka_unit_test(test_empty_statements),
+	    cmocka_unit_test(test_nothing_but_comments),
+	    cmocka_unit_test(test_trailing_comment_is_not_a_statement),
+	    cmocka_unit_test(test_crlf),
+	    cmocka_unit_test(test_multibyte_columns),
+	    cmocka_unit_test(test_section_mid_file),
+	    cmocka_unit_test(test_many_statements),
+	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_pg_dollar_quotes),
+	    cmocka_unit_test(test_pg_begin_atomic),
+	    cmocka_unit_test(test_pg_nested_comments),
+	    cmocka_unit_test(test_pg_escape_strings),
+	    cmocka_unit_test(test_pg_syntax_error),
+	    cmocka_unit_test(test_pg_syntax_error_counts_characters),
+	    cmocka_unit_test(test_pg_syntax_error_crlf),
+	    cmocka_unit_test(test_pg_syntax_error_mid_file),
+	    cmocka_unit_test(test_pg_error_at_end_of_input),
+	    cmocka_unit_test(test_pg_error_without_position),
+	    cmocka_unit_test(test_pg_unterminated),
+	    cmocka_unit_test(test_pg_meta_command),
+	    cmocka_unit_test(test_pg_backslash_lines_in_strings),
+	    cmocka_unit_test(test_pg_copy_from_stdin),
+	    cmocka_unit_test(test_pg_copy_not_from_stdin),
+	    cmocka_unit_test(test_pg_psql_variable),
+	    cmocka_unit_test(test_sqlite_trigger),
+	    cmocka_unit_test(test_sqlite_begin_is_not_a_trigger_body),
+	    cmocka_unit_test(test_sqlite_comments_do_not_nest),
+	    cmocka_unit_test(test_sqlite_unterminated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
