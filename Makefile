@@ -15,7 +15,8 @@ CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpg_query -lpthread
 
 ifdef SANITIZE
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 

@@ -80,6 +80,10 @@ median() { # prints the median of the nanosecond figures in file $1, in seconds
 		      printf "%.3f", m / 1e9 }'
 }
 
+spread() { # prints "min-max" of the figures in file $1, in seconds
+	sort -n "$1" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.3f-%.3f", lo / 1e9, hi / 1e9 }'
+}
+
 # first line of a command's output, for a failure row
 why() { grep -m1 -v '^[[:space:]]*$' "$WORK/out/$1" 2>/dev/null | cut -c1-100 || true; }
 
@@ -124,6 +128,7 @@ sqlite_tables() { sqlite3 "$1" "SELECT count(*) FROM sqlite_schema WHERE type = 
 sqlite_apply() {
 	local tool=$1 run=$2 db=$WORK/sqlite/$1.db got
 	rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
+	sync
 	case $tool in
 	floor) timed "sqlite.$tool" sqlite3 -bail "$db" ".read $WORK/floor.sql" ;;
 	strata) timed "sqlite.$tool" "$STRATA" --url "sqlite:$db" --dir "$WORK/strata" up --quiet ;;
@@ -194,6 +199,10 @@ dbmate_pg_url() { echo "postgres://postgres@:$PGPORT_BENCH/$1?socket=$PGTMP"; }
 pg_apply() {
 	local tool=$1 run=$2 db=bench_$1 got
 	pg_fresh "$db"
+	# Start every run from the same place: no dirty pages left from the last
+	# one for the kernel to write back while this run waits on its fsyncs.
+	pg_sql CHECKPOINT >/dev/null
+	sync
 	case $tool in
 	floor) timed "pg.$tool" psql -X -q -v ON_ERROR_STOP=1 "$PGCONN dbname=$db" -f "$WORK/floor.sql" ;;
 	strata) timed "pg.$tool" "$STRATA" --url "$(strata_pg_url "$db")" --dir "$WORK/strata" up --quiet ;;
@@ -219,27 +228,26 @@ pg_status() {
 
 # table KEY TITLE: one line per tool with its median and its ratio to the floor
 table() {
-	local key=$1 title=$2 tool f floor_s s
+	local key=$1 title=$2 tool f floor_s s ratio
 	printf '\n  %s\n' "$title"
-	printf '  %-8s %10s %9s\n' tool 'median s' 'x floor'
+	printf '  %-8s %10s %9s   %s\n' tool 'median s' 'x floor' 'min-max s'
 	floor_s=""
 	[ -s "$WORK/times/$key.floor" ] && floor_s=$(median "$WORK/times/$key.floor")
 	for tool in floor strata dbmate; do
 		f=$WORK/times/$key.$tool
 		if [ -n "${UNAVAIL[$tool]:-}" ]; then
-			printf '  %-8s %s\n' "$tool" "${UNAVAIL[$tool]}"
+			printf '  %-8s %s\n' "$tool:" "${UNAVAIL[$tool]}"
 			continue
 		elif [ -n "${FAIL[$key.$tool]:-}" ] || [ ! -s "$f" ]; then
-			printf '  %-8s %s\n' "$tool" "${FAIL[$key.$tool]:-no figure: its up failed}"
+			printf '  %-8s %s\n' "$tool:" "${FAIL[$key.$tool]:-no figure: its up failed}"
 			continue
 		fi
 		s=$(median "$f")
+		ratio=-
 		if [ -n "$floor_s" ]; then
-			printf '  %-8s %10s %9s\n' "$tool" "$s" "$(awk -v a="$s" -v b="$floor_s" \
-				'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
-		else
-			printf '  %-8s %10s %9s\n' "$tool" "$s" -
+			ratio=$(awk -v a="$s" -v b="$floor_s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 		fi
+		printf '  %-8s %10s %9s   %s\n' "$tool" "$s" "$ratio" "$(spread "$f")"
 	done
 }
 

@@ -161,7 +161,8 @@ int history_read(strata *s, history *out)
 		history_dispose(out);
 		return rc;
 	}
-	qsort(out->rows, out->count, sizeof(*out->rows), row_cmp);
+	if (out->count > 1)
+		qsort(out->rows, out->count, sizeof(*out->rows), row_cmp);
 	return 0;
 }
 

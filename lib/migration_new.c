@@ -1,4 +1,5 @@
 /* `strata new`: the files of a new migration, from templates. */
+#define _XOPEN_SOURCE 700 /* strptime */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,9 +90,17 @@ static char *choose_version(const strata *s, unsigned flags)
 	}
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
-	/* two `new` in one second, or a clock behind the newest file */
-	if (newest && strata_version_cmp(stamp, newest) <= 0)
-		return version_next(newest, 14);
+	/* two `new` in one second, or a clock behind the newest file: the
+	 * second after the newest, still a real UTC time */
+	if (newest && strata_version_cmp(stamp, newest) <= 0) {
+		memset(&tm, 0, sizeof(tm));
+		if (strlen(newest) != 14 ||
+		    !strptime(newest, "%Y%m%d%H%M%S", &tm))
+			return version_next(newest, 14);
+		t = timegm(&tm) + 1;
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	}
 	return strdup(stamp);
 }
 

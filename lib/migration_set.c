@@ -402,7 +402,8 @@ static int list_dir(const char *dir, struct found **out, size_t *out_n,
 		n++;
 	}
 	closedir(d);
-	qsort(f, n, sizeof(*f), found_cmp);
+	if (n > 1)
+		qsort(f, n, sizeof(*f), found_cmp);
 	*out = f;
 	*out_n = n;
 	return 0;

@@ -84,6 +84,7 @@ void strata_free(strata *s)
 	if (s->driver)
 		s->driver->close(s->conn);
 	session_migrations_clear(s);
+	strata_sqlite_checker_free(s->sqlite_checker);
 	strata_error_dispose(&s->err);
 	free(s->url);
 	free(s->dir);
@@ -177,5 +178,9 @@ int session_split(strata *s, const struct migration_file *m,
 		return rc;
 	if (d->dialect == STRATA_DIALECT_POSTGRES)
 		return strata_split_pg(out, text, start, end, path, &s->err);
-	return strata_split_sqlite(out, text, start, end, path, &s->err);
+	if ((rc = strata_split_sqlite(out, text, start, end, path, &s->err)) < 0 ||
+	    (rc = strata_sqlite_check(&s->sqlite_checker, out, text, path,
+	                              &s->err)) < 0)
+		strata_stmt_list_dispose(out);
+	return rc;
 }

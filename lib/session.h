@@ -31,6 +31,8 @@ struct strata {
 	const struct strata_driver *driver; /* NULL until connected */
 	strata_conn *conn;
 
+	struct strata_sqlite_checker *sqlite_checker; /* owned; lazily opened */
+
 	struct migration_file *migs;    /* owned, sorted by version */
 	size_t nmigs;
 	int loaded;

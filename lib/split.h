@@ -49,6 +49,18 @@ int strata_split_pg(strata_stmt_list *out, const char *text, size_t start,
 int strata_split_sqlite(strata_stmt_list *out, const char *text, size_t start,
                         size_t end, const char *path, strata_error *err);
 
+/*
+ * SQLite syntax check (sqlite_check.c): prepares each statement against an
+ * empty in-memory database, reporting syntax errors as STRATA_ESYNTAX with
+ * their location.  *cache holds that database between calls (start with
+ * NULL; free with strata_sqlite_checker_free).
+ */
+typedef struct strata_sqlite_checker strata_sqlite_checker;
+int strata_sqlite_check(strata_sqlite_checker **cache,
+                        const strata_stmt_list *l, const char *text,
+                        const char *path, strata_error *err);
+void strata_sqlite_checker_free(strata_sqlite_checker *c);
+
 /* ---- locations (location.c) ---- */
 
 /* 1-based line and character column of byte `offset` in `text`. */

@@ -102,11 +102,11 @@ create table u(id integer);
 drop table u;'
 	st up --dry-run
 	assert_rc 0
-	assert_out "migrations/001_create_t.up.sql:1:1"
-	assert_out "migrations/001_create_t.up.sql:2:1"
+	assert_line "-- migrations/001_create_t.up.sql:1:1"
+	assert_line "-- migrations/001_create_t.up.sql:2:1"
 	assert_out "create table t(id integer)"
 	assert_out "insert into t values (1)"
-	assert_out "migrations/002_create_u.sql:3:1"
+	assert_line "-- migrations/002_create_u.sql:3:1"
 	assert_out "create table u(id integer)"
 	assert_not_out "drop table u"
 	assert_eq "$(table_exists t)" 0
@@ -223,7 +223,7 @@ test_up_statement_needing_no_transaction_fails_without_directive() {
 	mig 002_nt.up.sql "$stmt"
 	st up
 	assert_rc 1
-	assert_err "migrations/002_nt.up.sql:1:1"
+	assert_err "migrations/002_nt.up.sql:1:1: error: "
 	assert_eq "$(hist_versions)" "001"
 }
 

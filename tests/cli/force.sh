@@ -1,0 +1,177 @@
+# no-transaction failures (dirty), strata force V [--pending]
+. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/cli_helpers.sh"
+
+# 001 fine; 002 runs outside a transaction and fails in its 2nd statement
+dirty_migs() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	mig 002_nt.sql '-- strata:up
+-- strata:no-transaction
+create table b(id integer);
+insert into no_such_table values (1);
+create table c(id integer);
+-- strata:down
+drop table b;'
+	mig 003_d.up.sql 'create table d(id integer);'
+}
+
+test_no_transaction_failure_marks_dirty() {
+	dirty_migs
+	st up
+	assert_rc 1
+	assert_err "migrations/002_nt.sql:4:$(col 1 13): error: "
+	assert_err "no_such_table"
+	# the 1st statement ran and stays
+	assert_eq "$(table_exists b)" 1
+	assert_eq "$(table_exists c)" 0
+	assert_eq "$(table_exists d)" 0
+	assert_eq "$(hist_versions)" "001,002"
+	assert_eq "$(sql "select state from strata_migrations where version='002'")" dirty
+	assert_eq "$(sql "select failed_statement from strata_migrations where version='002'")" 2
+	assert_eq "$(sql "select state from strata_migrations where version='001'")" applied
+}
+
+test_up_refuses_while_dirty() {
+	dirty_migs
+	st up
+	assert_rc 1
+	sql "create table no_such_table(id integer)"
+	st up
+	assert_rc 1
+	assert_err "dirty"
+	assert_err "strata force"
+	assert_eq "$(table_exists d)" 0
+	assert_eq "$(sql "select state from strata_migrations where version='002'")" dirty
+	st up --allow-modified --allow-out-of-order
+	assert_rc 1
+	assert_eq "$(table_exists d)" 0
+}
+
+test_force_marks_applied_then_up_works() {
+	dirty_migs
+	st up
+	assert_rc 1
+	# repaired by hand: the rest of 002
+	sql "create table c(id integer)"
+	st force 002
+	assert_rc 0
+	assert_eq "$(sql "select state from strata_migrations where version='002'")" applied
+	assert_eq "$(sql "select coalesce(failed_statement, 0) from strata_migrations where version='002'")" 0
+	assert_eq "$(table_exists d)" 0
+	st up
+	assert_rc 0
+	assert_eq "$(table_exists d)" 1
+	assert_eq "$(hist_versions)" "001,002,003"
+	st status --exit-code
+	assert_rc 0
+}
+
+test_force_pending_removes_row_then_up_works() {
+	dirty_migs
+	st up
+	assert_rc 1
+	# repaired by hand: undo what ran, fix the file
+	sql "drop table b"
+	sed -i 's/no_such_table/b/' migrations/002_nt.sql
+	st force 002 --pending
+	assert_rc 0
+	assert_eq "$(hist_versions)" "001"
+	st up
+	assert_rc 0
+	assert_eq "$(hist_versions)" "001,002,003"
+	assert_eq "$(sql "select count(*) from strata_migrations where state='applied'")" 3
+	assert_eq "$(sql "select count(*) from b")" 1
+	assert_eq "$(table_exists c)" 1
+}
+
+test_force_pending_option_before_version() {
+	dirty_migs
+	st up
+	sql "drop table b"
+	st force --pending 002
+	assert_rc 0
+	assert_eq "$(hist_versions)" "001"
+}
+
+test_force_records_pending_as_applied_without_running_sql() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	mig 002_b.up.sql 'create table b(id integer);'
+	st force 001
+	assert_rc 0
+	assert_eq "$(hist_versions)" "001"
+	assert_eq "$(table_exists a)" 0
+	assert_eq "$(sql "select state from strata_migrations")" applied
+	st up
+	assert_rc 0
+	assert_eq "$(table_exists a)" 0
+	assert_eq "$(table_exists b)" 1
+}
+
+test_force_pending_of_applied_runs_no_sql() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	mig 001_a.down.sql 'drop table a;'
+	st up
+	st force 001 --pending
+	assert_rc 0
+	assert_eq "$(hist_count)" 0
+	assert_eq "$(table_exists a)" 1
+}
+
+test_force_unknown_version_refused() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	st force 005
+	assert_rc 1
+	assert_err "005"
+	[ "$(table_exists strata_migrations)" = 0 ] || assert_eq "$(hist_count)" 0
+	st force 001 --pending
+	assert_rc 1
+	assert_err "001"
+}
+
+test_force_usage_errors() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	st force
+	assert_rc 2
+	assert_err "usage: strata force"
+	st force abc
+	assert_rc 2
+	assert_err "'abc' is not a version"
+	st force 001 002
+	assert_rc 2
+	st force 001 --all
+	assert_rc 2
+	[ "$(table_exists strata_migrations)" = 0 ] || assert_eq "$(hist_count)" 0
+}
+
+test_no_transaction_down_failure_marks_dirty() {
+	mig 001_a.sql '-- strata:up
+create table a(id integer);
+create table b(id integer);
+-- strata:down
+-- strata:no-transaction
+drop table b;
+drop table no_such_table;
+drop table a;'
+	st up
+	assert_rc 0
+	st down
+	assert_rc 1
+	assert_err "migrations/001_a.sql:7:1: error: "
+	assert_eq "$(table_exists b)" 0
+	assert_eq "$(table_exists a)" 1
+	assert_eq "$(sql "select state from strata_migrations where version='001'")" dirty
+	assert_eq "$(sql "select failed_statement from strata_migrations where version='001'")" 2
+	st force 001 --pending
+	assert_rc 0
+	assert_eq "$(hist_count)" 0
+}
+
+test_transactional_failure_is_not_dirty() {
+	mig 001_a.up.sql 'create table a(id integer);
+insert into no_such_table values (1);'
+	st up
+	assert_rc 1
+	assert_eq "$(table_exists a)" 0
+	assert_eq "$(hist_count)" 0
+	st status
+	assert_not_out dirty
+}
