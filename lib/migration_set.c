@@ -294,7 +294,8 @@ void migration_file_dispose(struct migration_file *m)
 }
 
 /* Reads the files of one migration and fills in everything else. */
-static int migration_read(struct migration_file *m, strata_error *err)
+static int migration_read(struct migration_file *m, strata_hasher *hasher,
+                          strata_error *err)
 {
 	size_t len;
 	int up_no_tx = 0, down_no_tx = 0, rc;
@@ -322,8 +323,8 @@ static int migration_read(struct migration_file *m, strata_error *err)
 	    (rc = scan_directives(m->down_path, m->down_text, m->down_start,
 	                          m->down_end, &down_no_tx, err)) < 0)
 		return rc;
-	if (strata_checksum_hex(m->up_text + m->up_start, m->up_end - m->up_start,
-	                        sum) < 0)
+	if (strata_hasher_hex(hasher, m->up_text + m->up_start,
+	                      m->up_end - m->up_start, sum) < 0)
 		return strata_error_set(err, STRATA_ERROR, "cannot compute checksum");
 	if (!(m->checksum = strdup(sum)))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
@@ -432,7 +433,7 @@ static int duplicate(strata *s, const struct found *a, const struct found *b)
 
 /* Groups the files of one version into a migration; refuses bad layouts. */
 static int group_version(strata *s, struct found *f, size_t n,
-                         struct migration_file *m)
+                         strata_hasher *hasher, struct migration_file *m)
 {
 	struct found *up = NULL, *down = NULL;
 	strata_error *err = &s->err;
@@ -459,37 +460,42 @@ static int group_version(strata *s, struct found *f, size_t n,
 		m->down_path = path_join(s->dir, down->file);
 	if (!m->version || !m->name || !m->up_path || (down && !m->down_path))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
-	return migration_read(m, err);
+	return migration_read(m, hasher, err);
 }
 
 int strata_migrations_load(strata *s)
 {
-	struct found *f;
-	size_t n, i, j;
+	struct found *f = NULL;
+	strata_hasher *hasher = NULL;
+	size_t n = 0, i, j;
 	int rc;
 
 	session_migrations_clear(s);
 	if ((rc = list_dir(s->dir, &f, &n, &s->err)) < 0)
 		return rc;
-	s->migs = calloc(n ? n : 1, sizeof(*s->migs));
-	if (!s->migs) {
-		found_free(f, n);
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	if (strata_hasher_new(&hasher) < 0) {
+		rc = strata_error_set(&s->err, STRATA_ERROR, "cannot set up SHA-256");
+		goto done;
+	}
+	if (!(s->migs = calloc(n ? n : 1, sizeof(*s->migs)))) {
+		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		goto done;
 	}
 	for (i = 0; i < n; i = j) {
 		struct migration_file *m = &s->migs[s->nmigs++];
 		for (j = i + 1; j < n && strata_version_cmp(f[i].version, f[j].version) == 0;)
 			j++;
-		if ((rc = group_version(s, f + i, j - i, m)) < 0) {
-			/* the partly filled entry is disposed with the rest */
-			found_free(f, n);
-			session_migrations_clear(s);
-			return rc;
-		}
+		/* a partly filled entry is disposed with the rest */
+		if ((rc = group_version(s, f + i, j - i, hasher, m)) < 0)
+			goto done;
 	}
-	found_free(f, n);
 	s->loaded = 1;
-	return 0;
+done:
+	found_free(f, n);
+	strata_hasher_free(hasher);
+	if (rc < 0)
+		session_migrations_clear(s);
+	return rc;
 }
 
 size_t strata_migrations_count(const strata *s)

@@ -88,6 +88,12 @@ int status_build(strata *s, const history *h, strata_status **out);
 
 /* Hex SHA-256 of data with every CRLF counted as LF; out has 65 bytes. */
 int strata_checksum_hex(const char *data, size_t len, char out[65]);
+/* The same, for many texts in a row (a hasher fetches SHA-256 once). */
+typedef struct strata_hasher strata_hasher;
+int strata_hasher_new(strata_hasher **out);
+int strata_hasher_hex(strata_hasher *h, const char *data, size_t len,
+                      char out[65]);
+void strata_hasher_free(strata_hasher *h); /* NULL-safe */
 
 /* For sqlite URLs: the file path (caller frees).  STRATA_EURL if malformed. */
 int strata_url_sqlite_path(const char *url, char **out, strata_error *err);

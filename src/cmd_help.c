@@ -20,9 +20,40 @@ static const char global_help[] =
 	"Exit status: 0 ok, 1 failure, 2 usage error, 3 'status --exit-code' found\n"
 	"migrations that are not applied.\n";
 
+static json_t *command_json(const struct command *cmd)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(cmd->name));
+	json_object_set_new(o, "usage", json_string(cmd->usage));
+	json_object_set_new(o, "summary", json_string(cmd->summary));
+	json_object_set_new(o, "description", json_string(cmd->help));
+	return o;
+}
+
+static int help_json(int argc, char **argv)
+{
+	json_t *list = json_array(), *doc = json_object();
+
+	for (const struct command *const *cmd = commands; *cmd; cmd++)
+		if (argc == 0 || strcmp((*cmd)->name, argv[0]) == 0)
+			json_array_append_new(list, command_json(*cmd));
+	if (json_array_size(list) == 0) {
+		json_decref(list);
+		json_decref(doc);
+		fprintf(stderr, "strata: unknown command '%s' (see 'strata help')\n",
+		        argv[0]);
+		return EXIT_USAGE;
+	}
+	json_object_set_new(doc, "version", json_string(STRATA_VERSION));
+	json_object_set_new(doc, "commands", list);
+	out_json(doc);
+	return EXIT_OK;
+}
+
 static int help(struct cli *c, int argc, char **argv)
 {
-	(void)c;
+	if (c->json)
+		return help_json(argc, argv);
 	if (argc > 0) {
 		for (const struct command *const *cmd = commands; *cmd; cmd++)
 			if (strcmp((*cmd)->name, argv[0]) == 0) {

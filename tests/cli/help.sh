@@ -193,3 +193,16 @@ insert into no_such_table values (1);'
 	assert_rc 0
 	assert_no_escapes
 }
+
+test_help_json_lists_commands() {
+	st help --json
+	assert_rc 0
+	assert_eq "$(printf '%s' "$out" | jq -r '.commands | length')" 9
+	assert_eq "$(printf '%s' "$out" | jq -r '.commands[1].name')" up
+	st --json help status
+	assert_rc 0
+	assert_eq "$(printf '%s' "$out" | jq -r '.commands[0].usage')" "status [--exit-code]"
+	st help nope --json
+	assert_rc 2
+	assert_err "unknown command 'nope'"
+}
