@@ -85,7 +85,8 @@ static char *choose_version(const strata *s, unsigned flags)
 	struct tm tm;
 
 	if (seq) {
-		size_t width = newest && strlen(newest) > 6 ? strlen(newest) : 6;
+		/* continue the directory's width: 001 is followed by 002 */
+		size_t width = newest ? strlen(newest) : 6;
 		return version_next(newest ? newest : "0", width);
 	}
 	gmtime_r(&t, &tm);

@@ -17,6 +17,7 @@ struct cli {
 	const char *to;
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
 	int allow_modified, allow_out_of_order;
+	int asked_help; /* -h or --help was given */
 
 	const struct command *cmd;
 	strata *s;        /* opened by main for commands that need it */

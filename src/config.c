@@ -21,11 +21,19 @@ static int env_line(void *data, const char *section, const char *name,
 		name++;
 	if (strcmp(name, "DATABASE_URL") != 0)
 		return 1;
-	n = strlen(value);
-	/* DATABASE_URL="..." and '...' */
-	if (n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0]) {
+	if (value[0] == '"' || value[0] == '\'') {
+		/* DATABASE_URL="..." or '...', maybe followed by a # comment */
+		const char *close = strchr(value + 1, value[0]);
+		if (!close)
+			return 1;
+		n = (size_t)(close - value - 1);
 		value++;
-		n -= 2;
+	} else {
+		/* an unquoted value ends at " #" (a comment) */
+		const char *hash = strstr(value, " #");
+		n = hash ? (size_t)(hash - value) : strlen(value);
+		while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+			n--;
 	}
 	free(*out);
 	*out = strndup(value, n);

@@ -122,7 +122,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			c->lock_wait_s = (int)v;
 			break;
 		}
-		case 'h': c->cmd = &cmd_help; break;
+		case 'h': c->cmd = &cmd_help; c->asked_help = 1; break;
 		case OPT_VERSION: printf("strata %s\n", STRATA_VERSION); exit(EXIT_OK);
 		case OPT_TO: c->to = optarg; break;
 		case OPT_SEQ: c->seq = 1; break;
@@ -164,16 +164,17 @@ static int open_session(struct cli *c, int need_url)
 	cfg.lock_wait_ms = c->lock_wait_s * 1000;
 	cfg.on_event = on_event;
 	cfg.event_data = c;
+	rc = strata_open(&c->s, &cfg);
+	if (rc < 0) {
+		free(url);
+		out_error(c, rc);
+		return rc == STRATA_EUSAGE ? -EXIT_USAGE : -EXIT_FAIL;
+	}
 	/* said once: when the default database is about to be created */
 	if (defaulted && !c->quiet && access(DEFAULT_DB_FILE, F_OK) != 0)
 		fprintf(stderr, "strata: no database given (--url, DATABASE_URL or .env): creating the embedded default %s\n",
 		        url);
-	rc = strata_open(&c->s, &cfg);
 	free(url);
-	if (rc < 0) {
-		out_error(c, rc);
-		return -1;
-	}
 	return 0;
 }
 
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 		c.cmd = &cmd_help;
 		if (parse_options(&c, argc, argv) < 0)
 			return EXIT_USAGE;
-		if (argc > 1 && c.cmd == &cmd_help && !strcmp(argv[argc - 1], "--help"))
+		if (c.asked_help)
 			return cmd_help.run(&c, 0, NULL);
 		cmd_help.run(&c, 0, NULL);
 		return EXIT_USAGE;
@@ -216,9 +217,11 @@ int main(int argc, char **argv)
 	}
 	if (c.json)
 		c.events = json_array();
-	if (c.cmd != &cmd_help &&
-	    open_session(&c, c.cmd != &cmd_new) < 0)
-		return EXIT_FAIL;
+	if (c.cmd != &cmd_help && (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
+		strata_free(c.s);
+		json_decref(c.events);
+		return -rc;
+	}
 	rc = c.cmd->run(&c, argc - optind, argv + optind);
 	strata_free(c.s);
 	json_decref(c.events);

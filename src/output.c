@@ -121,8 +121,10 @@ void out_usage_error(struct cli *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	if (c->cmd)
+	if (c->cmd && c->cmd != &cmd_help)
 		fprintf(stderr, "\nusage: strata %s\n", c->cmd->usage);
+	else if (!c->cmd || !c->asked_help)
+		fputs("\n(see 'strata help')\n", stderr);
 	else
 		fputc('\n', stderr);
 }

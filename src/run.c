@@ -56,8 +56,9 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 		out_json(doc);
 	} else if (!c->quiet && done == 0 && !c->dry_run) {
 		printf("nothing to do: %s\n",
-		       op == STRATA_OP_DOWN ? "no applied migration to roll back"
-		                            : "the database is up to date");
+		       op == STRATA_OP_DOWN || op == STRATA_OP_REDO
+		               ? "no applied migration to roll back"
+		               : "the database is up to date");
 	}
 	return EXIT_OK;
 }

@@ -184,3 +184,32 @@ test_syntax_error_in_second_planned_down_leaves_first_applied() {
 	assert_eq "$(hist_versions)" "001,002"
 	assert_eq "$(table_exists b)" 1
 }
+
+test_error_location_with_bom_and_crlf() {
+	mkdir migrations
+	printf '\357\273\277  insert into no_such_table values (1);\r\n' >migrations/001_a.up.sql
+	printf 'create table b(id integer);\r\n\r\n  insert into no_such_table values (1);\r\n' \
+		>migrations/002_b.up.sql
+	st up
+	assert_rc 1
+	assert_err "migrations/001_a.up.sql:1:$(col 3 15): error: "
+	assert_caret_under "$(col "insert into no_such_table" no_such_table)"
+	assert_no $'\r'
+	mig 001_a.up.sql 'create table a(id integer);'
+	st up
+	assert_rc 1
+	assert_err "migrations/002_b.up.sql:3:$(col 3 15): error: "
+	assert_caret_under "$(col "insert into no_such_table" no_such_table)"
+	assert_no $'\r'
+	assert_eq "$(hist_versions)" "001"
+	assert_eq "$(table_exists b)" 0
+}
+
+test_error_column_counts_characters_not_bytes() {
+	mig 001_a.up.sql "select 'ééé', no_such_col;"
+	st up
+	assert_rc 1
+	assert_err "migrations/001_a.up.sql:1:15: error: "
+	# the caret sits under the 15th character (awk would count bytes)
+	printf '%s\n' "$err" | grep -qxF "      |               ^" || fail "caret not at column 15"
+}

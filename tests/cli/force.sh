@@ -175,3 +175,19 @@ insert into no_such_table values (1);'
 	st status
 	assert_not_out dirty
 }
+
+test_down_redo_goto_refuse_while_dirty() {
+	dirty_migs
+	mig 001_a.down.sql 'drop table a;'
+	st up
+	assert_rc 1
+	for args in "down" "down --all" "redo" "goto 001" "goto 0"; do
+		# shellcheck disable=SC2086
+		st $args
+		assert_rc 1
+		assert_err "dirty"
+		assert_err "strata force 002"
+	done
+	assert_eq "$(hist_versions)" "001,002"
+	assert_eq "$(table_exists a)$(table_exists b)" "11"
+}

@@ -159,3 +159,11 @@ test_goto_refuses_out_of_order_unless_allowed() {
 	assert_rc 0
 	assert_eq "$(hist_versions)" "001,002,003"
 }
+
+test_redo_with_nothing_applied_says_so() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	st redo
+	assert_rc 0
+	assert_out "no applied migration to roll back"
+	assert_eq "$(sql "select count(*) from strata_migrations")" 0
+}

@@ -86,3 +86,17 @@ test_url_unsupported_scheme_from_environment() {
 	assert_err "mysql"
 	assert_no "s3cret"
 }
+
+test_url_dotenv_inline_comments() {
+	unset DATABASE_URL
+	mig 001_a.up.sql 'create table a(id integer);'
+	printf 'DATABASE_URL=sqlite:c.db   # the dev database\n' > .env
+	st up
+	assert_rc 0
+	[ -f c.db ] || fail "c.db not created"
+	[ ! -e "c.db   " ] && [ ! -e "c.db " ] || fail "the comment leaked into the file name"
+	printf "export DATABASE_URL='sqlite:d.db' # quoted\n" > .env
+	st up
+	assert_rc 0
+	[ -f d.db ] || fail "d.db not created"
+}

@@ -120,7 +120,7 @@ test_new_timestamp_after_newer_existing_is_a_valid_time() {
 	assert_rc 0
 	up=$(ls migrations/*_next.up.sql)
 	v=$(basename "$up" _next.up.sql)
-	[ "$v" \> 20991231235959 ] || fail "version $v is not newer"
+	[ "$v" -gt 20991231235959 ] || fail "version $v is not newer"
 	printf '%s' "$v" | grep -Eq '^[0-9]{14}$' || fail "version '$v' is not 14 digits"
 	d="${v:0:4}-${v:4:2}-${v:6:2} ${v:8:2}:${v:10:2}:${v:12:2}"
 	[ "$(date -u -d "$d" +%Y%m%d%H%M%S 2>/dev/null)" = "$v" ] ||
@@ -133,4 +133,12 @@ test_new_json() {
 	assert_json
 	assert_eq "$(jqv .up)" "migrations/000001_j.up.sql"
 	assert_eq "$(jqv .down)" "migrations/000001_j.down.sql"
+}
+
+test_new_seq_keeps_the_directory_width() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	st new next
+	assert_rc 0
+	assert_out "migrations/002_next.up.sql"
+	[ -f migrations/002_next.down.sql ] || fail "002_next.down.sql not created"
 }

@@ -206,3 +206,21 @@ test_help_json_lists_commands() {
 	assert_rc 2
 	assert_err "unknown command 'nope'"
 }
+
+test_help_flags_exit_zero_and_usage_errors_exit_two() {
+	st -h
+	assert_rc 0
+	assert_out "Commands:"
+	st --help
+	assert_rc 0
+	st
+	assert_rc 2
+	st --url
+	assert_rc 2
+	assert_err "option --url needs a value"
+	assert_no "usage: strata help"
+	st --table 'bad;name' status
+	assert_rc 2
+	assert_err "invalid history table name 'bad;name'"
+	assert_no "creating the embedded default"
+}
