@@ -9,7 +9,7 @@ BUILD   ?= build
 PKGS    := sqlite3 libpq jansson libcrypto inih
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-           -Wall -Wextra -Werror -Iinclude -Ilib \
+           -Wall -Wextra -Werror -Iinclude \
            $(shell pkg-config --cflags $(PKGS) libprotobuf-c 2>/dev/null)
 # libpg_query ships no pkg-config file (see ../shared/notes/libpg_query.md)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpg_query -lpthread
@@ -29,6 +29,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # checks that need a live server: built here, run by the pg suite
 PGCHECK_SRC := $(sort $(wildcard tests/unit/pg_*_check.c))
 UNIT_BIN += $(PGCHECK_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+# the CLI sees only include/ (what any embedding program sees); the library
+# and the unit tests also see lib/'s private headers
+$(LIB_OBJ) $(UNIT_BIN): CFLAGS += -Ilib
 
 .PHONY: all check demo deps install clean unit format
 

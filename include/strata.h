@@ -24,23 +24,25 @@
 /* Return codes: 0 is success, failures are negative.  Append only. */
 enum {
 	STRATA_OK = 0,
-	STRATA_ERROR = -1,        /* unclassified failure */
+	STRATA_ERROR = -1, /* unclassified failure */
 	STRATA_ENOMEM = -2,
-	STRATA_EIO = -3,          /* reading or writing a file failed */
-	STRATA_EFORMAT = -4,      /* a migration file name or layout is invalid */
-	STRATA_ESYNTAX = -5,      /* SQL that does not parse */
-	STRATA_EDB = -6,          /* the database rejected a statement */
-	STRATA_ECONNECT = -7,     /* could not connect */
-	STRATA_EURL = -8,         /* database URL not understood */
-	STRATA_ELOCKED = -9,      /* the run lock was not granted in time */
-	STRATA_ECHECKSUM = -10,   /* an applied migration's file has changed */
-	STRATA_EDIRTY = -11,      /* a migration failed half-way outside a transaction */
-	STRATA_EORDER = -12,      /* a pending migration is older than an applied one */
-	STRATA_EMISSING = -13,    /* an applied migration's file is gone */
-	STRATA_ENOTFOUND = -14,   /* no migration has that version */
+	STRATA_EIO = -3,        /* reading or writing a file failed */
+	STRATA_EFORMAT = -4,    /* a migration file name or layout is invalid */
+	STRATA_ESYNTAX = -5,    /* SQL that does not parse */
+	STRATA_EDB = -6,        /* the database rejected a statement */
+	STRATA_ECONNECT = -7,   /* could not connect */
+	STRATA_EURL = -8,       /* database URL not understood */
+	STRATA_ELOCKED = -9,    /* the run lock was not granted in time */
+	STRATA_ECHECKSUM = -10, /* an applied migration's file has changed */
+	STRATA_EDIRTY =
+	    -11, /* a migration failed half-way outside a transaction */
+	STRATA_EORDER =
+	    -12, /* a pending migration is older than an applied one */
+	STRATA_EMISSING = -13,      /* an applied migration's file is gone */
+	STRATA_ENOTFOUND = -14,     /* no migration has that version */
 	STRATA_EIRREVERSIBLE = -15, /* the migration has no down section */
-	STRATA_EUSAGE = -16,      /* an argument is invalid */
-	STRATA_EEXISTS = -17      /* a file to be created already exists */
+	STRATA_EUSAGE = -16,        /* an argument is invalid */
+	STRATA_EEXISTS = -17        /* a file to be created already exists */
 };
 
 /*
@@ -48,17 +50,17 @@ enum {
  * until the next call that fails (or strata_free()); any may be NULL.
  */
 typedef struct strata_error {
-	int code;              /* STRATA_E* */
-	char *message;         /* one line, lower case, no final period */
-	char *file;            /* migration file the error is in */
-	int line, column;      /* 1-based; column counts characters; 0 unknown */
-	char *source_line;     /* the text of `line`, for a caret display */
-	char *statement;       /* the statement that failed (may be shortened) */
-	int statement_index;   /* 1-based index within its section; 0 unknown */
-	char *sqlstate;        /* five characters, PostgreSQL-style */
+	int code;            /* STRATA_E* */
+	char *message;       /* one line, lower case, no final period */
+	char *file;          /* migration file the error is in */
+	int line, column;    /* 1-based; column counts characters; 0 unknown */
+	char *source_line;   /* the text of `line`, for a caret display */
+	char *statement;     /* the statement that failed (may be shortened) */
+	int statement_index; /* 1-based index within its section; 0 unknown */
+	char *sqlstate;      /* five characters, PostgreSQL-style */
 	char *detail;
 	char *hint;
-	char *way_out;         /* what the user can run to recover */
+	char *way_out; /* what the user can run to recover */
 } strata_error;
 
 /* A migration found on disk.  Owned by the session. */
@@ -67,26 +69,31 @@ typedef struct strata_migration {
 	const char *name;      /* [a-z0-9_]+ */
 	const char *up_path;   /* file holding the up section */
 	const char *down_path; /* file holding the down section; NULL if none */
-	const char *checksum;  /* hex SHA-256 of the up section, CRLF normalised */
-	unsigned flags;        /* STRATA_MIG_* */
+	const char
+	    *checksum;  /* hex SHA-256 of the up section, CRLF normalised */
+	unsigned flags; /* STRATA_MIG_* */
 } strata_migration;
 
-#define STRATA_MIG_SINGLE_FILE      (1u << 0) /* up and down in one file */
-#define STRATA_MIG_UP_NO_TX         (1u << 1) /* up runs outside a transaction */
-#define STRATA_MIG_DOWN_NO_TX       (1u << 2) /* down runs outside a transaction */
+#define STRATA_MIG_SINGLE_FILE (1u << 0) /* up and down in one file */
+#define STRATA_MIG_UP_NO_TX    (1u << 1) /* up runs outside a transaction */
+#define STRATA_MIG_DOWN_NO_TX  (1u << 2) /* down runs outside a transaction */
 
-typedef enum strata_direction { STRATA_UP = 0, STRATA_DOWN = 1 } strata_direction;
+typedef enum strata_direction {
+	STRATA_UP = 0,
+	STRATA_DOWN = 1
+} strata_direction;
 
 /* Progress reports.  Pointers inside are valid only during the callback. */
 typedef enum strata_event_type {
-	STRATA_EVENT_DEFAULT_URL,   /* message: the URL used when none was given */
-	STRATA_EVENT_LOCK_WAIT,     /* message: who holds the lock */
+	STRATA_EVENT_DEFAULT_URL, /* message: the URL used when none was given
+	                           */
+	STRATA_EVENT_LOCK_WAIT,   /* message: who holds the lock */
 	STRATA_EVENT_MIGRATION_BEGIN,
-	STRATA_EVENT_MIGRATION_END, /* duration_ms set */
-	STRATA_EVENT_MIGRATION_SKIP,/* another run applied it meanwhile */
-	STRATA_EVENT_STATEMENT,     /* dry run: sql, file, line, column */
-	STRATA_EVENT_NOTICE,        /* a message from the server */
-	STRATA_EVENT_WARNING        /* message: something allowed but suspicious */
+	STRATA_EVENT_MIGRATION_END,  /* duration_ms set */
+	STRATA_EVENT_MIGRATION_SKIP, /* another run applied it meanwhile */
+	STRATA_EVENT_STATEMENT,      /* dry run: sql, file, line, column */
+	STRATA_EVENT_NOTICE,         /* a message from the server */
+	STRATA_EVENT_WARNING /* message: something allowed but suspicious */
 } strata_event_type;
 
 typedef struct strata_event {
@@ -103,12 +110,13 @@ typedef struct strata_event {
 typedef void (*strata_event_fn)(const strata_event *ev, void *data);
 
 typedef struct strata_config {
-	const char *url;        /* required: sqlite:PATH, postgres://... */
-	const char *dir;        /* migrations directory; default "migrations" */
-	const char *table;      /* history table, "name" or "schema.name";
-	                           default "strata_migrations" */
-	const char *applied_by; /* recorded with each migration; default: OS user */
-	int lock_wait_ms;       /* how long to wait for the run lock; default 60000 */
+	const char *url;   /* required: sqlite:PATH, postgres://... */
+	const char *dir;   /* migrations directory; default "migrations" */
+	const char *table; /* history table, "name" or "schema.name";
+	                      default "strata_migrations" */
+	const char
+	    *applied_by;  /* recorded with each migration; default: OS user */
+	int lock_wait_ms; /* how long to wait for the run lock; default 60000 */
 	strata_event_fn on_event; /* may be NULL */
 	void *event_data;
 } strata_config;
@@ -169,18 +177,19 @@ typedef struct strata_status_entry {
 	const char *name;
 	strata_state state;
 	const strata_migration *migration; /* NULL when missing */
-	const char *applied_at;  /* ISO 8601 UTC; NULL when pending */
-	const char *applied_by;  /* NULL when pending */
-	const char *db_checksum; /* checksum recorded at apply time */
-	long long duration_ms;   /* -1 when pending */
-	int failed_statement;    /* dirty: 1-based index of the statement; else 0 */
-	int out_of_order;        /* pending but older than the newest applied */
+	const char *applied_at;            /* ISO 8601 UTC; NULL when pending */
+	const char *applied_by;            /* NULL when pending */
+	const char *db_checksum;           /* checksum recorded at apply time */
+	long long duration_ms;             /* -1 when pending */
+	int failed_statement; /* dirty: 1-based index of the statement; else 0
+	                       */
+	int out_of_order;     /* pending but older than the newest applied */
 } strata_status_entry;
 
 typedef struct strata_status {
 	strata_status_entry *entries; /* by version, ascending */
 	size_t count;
-	const char *current_version;  /* newest applied; NULL when none */
+	const char *current_version; /* newest applied; NULL when none */
 } strata_status;
 
 /*
@@ -194,15 +203,17 @@ void strata_status_free(strata_status *st);
 
 typedef enum strata_op {
 	STRATA_OP_UP,   /* apply pending: `count` (0 = all) or up to `target` */
-	STRATA_OP_DOWN, /* roll back: `count` newest, or all newer than `target` */
+	STRATA_OP_DOWN, /* roll back: `count` newest, or all newer than `target`
+	                 */
 	STRATA_OP_REDO, /* roll back the newest applied and apply it again */
-	STRATA_OP_GOTO  /* apply or roll back until `target` is the newest applied */
+	STRATA_OP_GOTO  /* apply or roll back until `target` is the newest
+	                   applied */
 } strata_op;
 
-#define STRATA_RUN_DRY_RUN           (1u << 0) /* report, change nothing */
-#define STRATA_RUN_ALLOW_MODIFIED    (1u << 1)
+#define STRATA_RUN_DRY_RUN            (1u << 0) /* report, change nothing */
+#define STRATA_RUN_ALLOW_MODIFIED     (1u << 1)
 #define STRATA_RUN_ALLOW_OUT_OF_ORDER (1u << 2)
-#define STRATA_RUN_ALL               (1u << 3) /* down: every applied */
+#define STRATA_RUN_ALL                (1u << 3) /* down: every applied */
 
 typedef struct strata_run_opts {
 	strata_op op;

@@ -62,7 +62,8 @@ static int plan_add(strata *s, struct plan *p, const char *version,
 	struct step *st = realloc(p->steps, (p->count + 1) * sizeof(*st));
 
 	if (!st)
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
 	p->steps = st;
 	st[p->count].m = session_find(s, version);
 	st[p->count].dir = dir;
@@ -87,12 +88,17 @@ static int check_history(strata *s, const strata_status *st, unsigned flags)
 	for (size_t i = 0; i < st->count; i++) {
 		const strata_status_entry *e = &st->entries[i];
 		if (e->state == STRATA_STATE_DIRTY) {
-			strata_error_set(&s->err, STRATA_EDIRTY,
-			                 "migration %s_%s is dirty: it failed at statement %d outside a transaction and may be half applied",
-			                 e->version, e->name, e->failed_statement);
-			strata_buf_printf(&b,
-			                  "repair the database by hand, then run 'strata force %s' if the migration's changes are all in place, or 'strata force %s --pending' if none are",
-			                  e->version, e->version);
+			strata_error_set(
+			    &s->err, STRATA_EDIRTY,
+			    "migration %s_%s is dirty: it failed at statement "
+			    "%d outside a transaction and may be half applied",
+			    e->version, e->name, e->failed_statement);
+			strata_buf_printf(
+			    &b,
+			    "repair the database by hand, then run 'strata "
+			    "force %s' if the migration's changes are all in "
+			    "place, or 'strata force %s --pending' if none are",
+			    e->version, e->version);
 			s->err.way_out = strata_buf_detach(&b);
 			return STRATA_EDIRTY;
 		}
@@ -102,22 +108,30 @@ static int check_history(strata *s, const strata_status *st, unsigned flags)
 			nmod++;
 			if (flags & STRATA_RUN_ALLOW_MODIFIED) {
 				strata_buf_clear(&b);
-				strata_buf_printf(&b, "'%s' has changed since it was applied (recorded %.12s, file %.12s)",
-				                  e->migration->up_path, e->db_checksum,
-				                  e->migration->checksum);
-				session_emit(s, STRATA_EVENT_WARNING, e->migration, b.ptr);
+				strata_buf_printf(
+				    &b,
+				    "'%s' has changed since it was applied "
+				    "(recorded %.12s, file %.12s)",
+				    e->migration->up_path, e->db_checksum,
+				    e->migration->checksum);
+				session_emit(s, STRATA_EVENT_WARNING,
+				             e->migration, b.ptr);
 			}
 		}
 	}
 	strata_buf_dispose(&b);
 	if (mod && !(flags & STRATA_RUN_ALLOW_MODIFIED)) {
-		strata_error_set(&s->err, STRATA_ECHECKSUM,
-		                 "applied migration '%s' has changed since it was applied (checksum recorded %s, file now %s)%s",
-		                 mod->migration->up_path, mod->db_checksum,
-		                 mod->migration->checksum,
-		                 nmod > 1 ? "; more are listed by 'strata status'" : "");
-		strata_error_field(&s->err.way_out,
-		                   "restore the file, or run again with --allow-modified if the change is deliberate and harmless");
+		strata_error_set(
+		    &s->err, STRATA_ECHECKSUM,
+		    "applied migration '%s' has changed since it was applied "
+		    "(checksum recorded %s, file now %s)%s",
+		    mod->migration->up_path, mod->db_checksum,
+		    mod->migration->checksum,
+		    nmod > 1 ? "; more are listed by 'strata status'" : "");
+		strata_error_field(
+		    &s->err.way_out,
+		    "restore the file, or run again with --allow-modified if "
+		    "the change is deliberate and harmless");
 		return STRATA_ECHECKSUM;
 	}
 	return 0;
@@ -137,12 +151,17 @@ static int plan_ups(strata *s, const strata_status *st, const char *target,
 			break;
 		if (max > 0 && n >= max)
 			break;
-		if (e->out_of_order && !(flags & STRATA_RUN_ALLOW_OUT_OF_ORDER)) {
+		if (e->out_of_order &&
+		    !(flags & STRATA_RUN_ALLOW_OUT_OF_ORDER)) {
 			strata_error_set(&s->err, STRATA_EORDER,
-			                 "pending migration '%s' is older than the newest applied migration %s",
-			                 e->migration->up_path, st->current_version);
-			strata_error_field(&s->err.way_out,
-			                   "apply it anyway with --allow-out-of-order, or give it a version newer than every applied one");
+			                 "pending migration '%s' is older than "
+			                 "the newest applied migration %s",
+			                 e->migration->up_path,
+			                 st->current_version);
+			strata_error_field(
+			    &s->err.way_out,
+			    "apply it anyway with --allow-out-of-order, or "
+			    "give it a version newer than every applied one");
 			return STRATA_EORDER;
 		}
 		if ((rc = plan_add(s, p, e->version, STRATA_UP)) < 0)
@@ -168,11 +187,15 @@ static int plan_downs(strata *s, const strata_status *st, const char *target,
 			break;
 		if (e->state == STRATA_STATE_MISSING) {
 			strata_error_set(&s->err, STRATA_EMISSING,
-			                 "cannot roll back %s_%s: no migration file has version %s",
+			                 "cannot roll back %s_%s: no migration "
+			                 "file has version %s",
 			                 e->version, e->name, e->version);
 			strata_buf b = STRATA_BUF_INIT;
-			strata_buf_printf(&b, "restore the file, or forget the migration with 'strata force %s --pending'",
-			                  e->version);
+			strata_buf_printf(
+			    &b,
+			    "restore the file, or forget the migration with "
+			    "'strata force %s --pending'",
+			    e->version);
 			s->err.way_out = strata_buf_detach(&b);
 			return STRATA_EMISSING;
 		}
@@ -205,10 +228,12 @@ static int make_plan(strata *s, const strata_status *st,
 	    (rc = check_target(s, st, o->target)) < 0)
 		return rc;
 	for (size_t i = 0; i < st->count; i++)
-		if (st->entries[i].state == STRATA_STATE_MISSING && o->op == STRATA_OP_UP) {
+		if (st->entries[i].state == STRATA_STATE_MISSING &&
+		    o->op == STRATA_OP_UP) {
 			strata_buf b = STRATA_BUF_INIT;
-			strata_buf_printf(&b, "applied migration %s_%s has no file",
-			                  st->entries[i].version, st->entries[i].name);
+			strata_buf_printf(
+			    &b, "applied migration %s_%s has no file",
+			    st->entries[i].version, st->entries[i].name);
 			session_emit(s, STRATA_EVENT_WARNING, NULL, b.ptr);
 			strata_buf_dispose(&b);
 		}
@@ -218,7 +243,8 @@ static int make_plan(strata *s, const strata_status *st,
 	case STRATA_OP_DOWN:
 		if (o->flags & STRATA_RUN_ALL)
 			return plan_downs(s, st, "0", 0, p);
-		return plan_downs(s, st, o->target, o->count > 0 ? o->count : 1, p);
+		return plan_downs(s, st, o->target, o->count > 0 ? o->count : 1,
+		                  p);
 	case STRATA_OP_REDO:
 		if (!newest)
 			return 0;
@@ -255,8 +281,8 @@ static const char *first_word(const char *sql, char *buf, size_t n)
 static int check_tx_control(strata *s, const char *path, const char *text,
                             const strata_stmt_list *l)
 {
-	static const char *const words[] = { "BEGIN", "COMMIT", "ROLLBACK",
-	                                     "END", "START", "ABORT" };
+	static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK",
+	                                    "END",   "START",  "ABORT"};
 	char w[16];
 
 	for (size_t i = 0; i < l->count; i++) {
@@ -267,17 +293,24 @@ static int check_tx_control(strata *s, const char *path, const char *text,
 				continue;
 			/* ROLLBACK TO SAVEPOINT stays inside the transaction */
 			if (!strcmp(w, "ROLLBACK") &&
-			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TO", 2) == 0)
+			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TO",
+			                2) == 0)
 				continue;
 			if (!strcmp(w, "START") &&
-			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TRANSACTION", 11))
+			    strncasecmp(rest + strspn(rest, " \t\r\n"),
+			                "TRANSACTION", 11))
 				continue;
 			strata_error_at(&s->err, STRATA_EFORMAT, path, text,
 			                l->items[i].offset,
-			                "'%s' in a migration that strata already runs in a transaction",
+			                "'%s' in a migration that strata "
+			                "already runs in a transaction",
 			                w);
-			strata_error_field(&s->err.hint,
-			                   "remove it: strata wraps each migration and its history row in one transaction; for statements that cannot run in a transaction, add '-- strata:no-transaction' to the section");
+			strata_error_field(
+			    &s->err.hint,
+			    "remove it: strata wraps each migration and its "
+			    "history row in one transaction; for statements "
+			    "that cannot run in a transaction, add '-- "
+			    "strata:no-transaction' to the section");
 			return STRATA_EFORMAT;
 		}
 	}
@@ -305,15 +338,18 @@ static int stmt_failed(strata *s, const struct migration_file *m,
 	strata_error_dispose(&db);
 	s->err.statement = strata_excerpt(st->sql, 400);
 	s->err.statement_index = (int)i + 1;
-	if (s->err.sqlstate && strcmp(s->err.sqlstate, "25001") == 0 && !s->err.hint)
-		strata_error_field(&s->err.hint,
-		                   "this statement cannot run inside a transaction: add '-- strata:no-transaction' to the section");
+	if (s->err.sqlstate && strcmp(s->err.sqlstate, "25001") == 0 &&
+	    !s->err.hint)
+		strata_error_field(
+		    &s->err.hint,
+		    "this statement cannot run inside a transaction: add '-- "
+		    "strata:no-transaction' to the section");
 	return STRATA_EDB;
 }
 
 static void rollback(strata *s)
 {
-	strata_error scratch = { 0 };
+	strata_error scratch = {0};
 	long off;
 	s->driver->exec(s->conn, "ROLLBACK", &off, &scratch);
 	strata_error_dispose(&scratch);
@@ -347,7 +383,8 @@ static void emit_statements(strata *s, const struct step *st,
 		ev.migration = &st->m->pub;
 		ev.direction = st->dir;
 		ev.sql = l->items[i].sql;
-		ev.file = st->dir == STRATA_UP ? st->m->up_path : st->m->down_path;
+		ev.file =
+		    st->dir == STRATA_UP ? st->m->up_path : st->m->down_path;
 		ev.line = l->items[i].line;
 		ev.column = l->items[i].column;
 		s->on_event(&ev, s->event_data);
@@ -364,10 +401,14 @@ static int step_statements(strata *s, const struct step *st, int no_tx,
 	if (st->dir == STRATA_DOWN && !m->down_path) {
 		strata_buf b = STRATA_BUF_INIT;
 		strata_error_set(&s->err, STRATA_EIRREVERSIBLE,
-		                 "migration %s_%s has no down section: it cannot be rolled back",
+		                 "migration %s_%s has no down section: it "
+		                 "cannot be rolled back",
 		                 m->version, m->name);
-		strata_buf_printf(&b, "write %s_%s.down.sql, or forget the migration without undoing it: 'strata force %s --pending'",
-		                  m->version, m->name, m->version);
+		strata_buf_printf(
+		    &b,
+		    "write %s_%s.down.sql, or forget the migration without "
+		    "undoing it: 'strata force %s --pending'",
+		    m->version, m->name, m->version);
 		s->err.way_out = strata_buf_detach(&b);
 		return STRATA_EIRREVERSIBLE;
 	}
@@ -376,16 +417,19 @@ static int step_statements(strata *s, const struct step *st, int no_tx,
 	/* refused when run, not when listed: a fresh template must not block
 	 * `new` or `status` */
 	if (st->dir == STRATA_UP && l->count == 0)
-		return strata_error_set(&s->err, STRATA_EFORMAT,
-		                        "'%s' has an empty up section: nothing to apply",
-		                        m->up_path);
+		return strata_error_set(
+		    &s->err, STRATA_EFORMAT,
+		    "'%s' has an empty up section: nothing to apply",
+		    m->up_path);
 	if (st->dir == STRATA_DOWN && l->count == 0)
-		return strata_error_set(&s->err, STRATA_EIRREVERSIBLE,
-		                        "the down section of %s_%s ('%s') has no statements",
-		                        m->version, m->name, m->down_path);
+		return strata_error_set(
+		    &s->err, STRATA_EIRREVERSIBLE,
+		    "the down section of %s_%s ('%s') has no statements",
+		    m->version, m->name, m->down_path);
 	if (!no_tx)
-		return check_tx_control(s, st->dir == STRATA_UP ? m->up_path : m->down_path,
-		                        st->dir == STRATA_UP ? m->up_text : m->down_text, l);
+		return check_tx_control(
+		    s, st->dir == STRATA_UP ? m->up_path : m->down_path,
+		    st->dir == STRATA_UP ? m->up_text : m->down_text, l);
 	return 0;
 }
 
@@ -397,7 +441,8 @@ static int step_in_tx(strata *s, const struct step *st,
 	long off;
 	int rc;
 
-	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off, &s->err)) < 0)
+	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
+	                          &s->err)) < 0)
 		return rc;
 	if (!(s->driver->caps & STRATA_CAP_ADVISORY_LOCK)) {
 		char *state;
@@ -413,14 +458,17 @@ static int step_in_tx(strata *s, const struct step *st,
 		}
 	}
 	for (size_t i = 0; i < l->count; i++)
-		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0) {
+		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
+		    0) {
 			rc = stmt_failed(s, m, st->dir, l, i, off);
 			rollback(s);
 			return rc;
 		}
-	rc = st->dir == STRATA_UP ? history_insert(s, m, "applied", now_ms() - t0)
-	                          : history_delete(s, m->version);
-	if (rc < 0 || (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
+	rc = st->dir == STRATA_UP
+	         ? history_insert(s, m, "applied", now_ms() - t0)
+	         : history_delete(s, m->version);
+	if (rc < 0 ||
+	    (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
 		rollback(s);
 		return rc;
 	}
@@ -443,35 +491,45 @@ static int step_no_tx(strata *s, const struct step *st,
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < l->count; i++)
-		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0) {
+		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
+		    0) {
 			strata_error keep;
 			strata_buf b = STRATA_BUF_INIT;
 			rc = stmt_failed(s, m, st->dir, l, i, off);
 			keep = s->err;
 			memset(&s->err, 0, sizeof(s->err));
-			history_mark(s, m->version, "dirty", (int)i + 1, now_ms() - t0);
+			history_mark(s, m->version, "dirty", (int)i + 1,
+			             now_ms() - t0);
 			strata_error_move(&s->err, &keep);
-			strata_buf_printf(&b,
-			                  "statements 1-%zu of this migration ran and stay applied (no transaction); repair the database by hand, then run 'strata force %s' if the migration's changes are all in place, or 'strata force %s --pending' if none are",
-			                  i, m->version, m->version);
+			strata_buf_printf(
+			    &b,
+			    "statements 1-%zu of this migration ran and stay "
+			    "applied (no transaction); repair the database by "
+			    "hand, then run 'strata force %s' if the "
+			    "migration's changes are all in place, or 'strata "
+			    "force %s --pending' if none are",
+			    i, m->version, m->version);
 			if (i == 0) {
 				strata_buf_clear(&b);
-				strata_buf_printf(&b,
-				                  "the migration is marked dirty; fix the statement, then run 'strata force %s --pending' and apply it again",
-				                  m->version);
+				strata_buf_printf(
+				    &b,
+				    "the migration is marked dirty; fix the "
+				    "statement, then run 'strata force %s "
+				    "--pending' and apply it again",
+				    m->version);
 			}
 			s->err.way_out = strata_buf_detach(&b);
 			return rc;
 		}
 	return st->dir == STRATA_UP
-	       ? history_mark(s, m->version, "applied", 0, now_ms() - t0)
-	       : history_delete(s, m->version);
+	           ? history_mark(s, m->version, "applied", 0, now_ms() - t0)
+	           : history_delete(s, m->version);
 }
 
 static int step_no_tx_flag(const struct step *st)
 {
-	unsigned bit = st->dir == STRATA_UP ? STRATA_MIG_UP_NO_TX
-	                                    : STRATA_MIG_DOWN_NO_TX;
+	unsigned bit =
+	    st->dir == STRATA_UP ? STRATA_MIG_UP_NO_TX : STRATA_MIG_DOWN_NO_TX;
 	return (st->m->pub.flags & bit) != 0;
 }
 
@@ -526,7 +584,7 @@ static void end_run(strata *s, int locked, strata_status *st)
 {
 	strata_status_free(st);
 	if (locked) {
-		strata_error scratch = { 0 };
+		strata_error scratch = {0};
 		s->driver->unlock(s->conn, lock_key(s), &scratch);
 		strata_error_dispose(&scratch);
 	}
@@ -535,7 +593,7 @@ static void end_run(strata *s, int locked, strata_status *st)
 int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 {
 	int dry = (o->flags & STRATA_RUN_DRY_RUN) != 0, locked, rc, done = 0;
-	struct plan p = { 0 };
+	struct plan p = {0};
 	strata_stmt_list *lists = NULL;
 	strata_status *st;
 	size_t i;
@@ -553,7 +611,8 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		goto done;
 	}
 	for (i = 0; i < p.count; i++)
-		if ((rc = step_statements(s, &p.steps[i], step_no_tx_flag(&p.steps[i]),
+		if ((rc = step_statements(s, &p.steps[i],
+		                          step_no_tx_flag(&p.steps[i]),
 		                          &lists[i])) < 0)
 			goto done;
 	for (i = 0; i < p.count; i++) {
@@ -589,16 +648,19 @@ int strata_force(strata *s, const char *version, int applied)
 		goto done;
 	if (applied && !m) {
 		rc = strata_error_set(&s->err, STRATA_ENOTFOUND,
-		                      "no migration file has version '%s'", version);
+		                      "no migration file has version '%s'",
+		                      version);
 		goto done;
 	}
 	if (!applied && !found) {
 		rc = strata_error_set(&s->err, STRATA_ENOTFOUND,
-		                      "version '%s' is not in the history table: it is already pending",
+		                      "version '%s' is not in the history "
+		                      "table: it is already pending",
 		                      version);
 		goto done;
 	}
-	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off, &s->err)) < 0)
+	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
+	                          &s->err)) < 0)
 		goto done;
 	if ((found && (rc = history_delete(s, version)) < 0) ||
 	    (applied && (rc = history_insert(s, m, "applied", 0)) < 0) ||

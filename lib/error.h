@@ -9,7 +9,7 @@ void strata_error_dispose(strata_error *e);
 
 /* Clears `e`, then sets code and the formatted message.  Returns `code`. */
 int strata_error_set(strata_error *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Replaces one string field with a copy of `value` (NULL clears it). */
 void strata_error_field(char **field, const char *value);

@@ -47,27 +47,26 @@ int history_exists(strata *s, int *out)
 int history_ensure(strata *s)
 {
 	static const char pg[] =
-		"CREATE TABLE IF NOT EXISTS %s ("
-		" version text PRIMARY KEY,"
-		" name text NOT NULL,"
-		" checksum text NOT NULL,"
-		" applied_at timestamptz NOT NULL DEFAULT now(),"
-		" duration_ms bigint NOT NULL DEFAULT 0,"
-		" applied_by text NOT NULL DEFAULT current_user,"
-		" state text NOT NULL DEFAULT 'applied'"
-		"  CHECK (state IN ('applied', 'dirty')),"
-		" failed_statement integer)";
-	static const char lite[] =
-		"CREATE TABLE IF NOT EXISTS %s ("
-		" version text PRIMARY KEY,"
-		" name text NOT NULL,"
-		" checksum text NOT NULL,"
-		" applied_at text NOT NULL,"
-		" duration_ms integer NOT NULL DEFAULT 0,"
-		" applied_by text NOT NULL,"
-		" state text NOT NULL DEFAULT 'applied'"
-		"  CHECK (state IN ('applied', 'dirty')),"
-		" failed_statement integer)";
+	    "CREATE TABLE IF NOT EXISTS %s ("
+	    " version text PRIMARY KEY,"
+	    " name text NOT NULL,"
+	    " checksum text NOT NULL,"
+	    " applied_at timestamptz NOT NULL DEFAULT now(),"
+	    " duration_ms bigint NOT NULL DEFAULT 0,"
+	    " applied_by text NOT NULL DEFAULT current_user,"
+	    " state text NOT NULL DEFAULT 'applied'"
+	    "  CHECK (state IN ('applied', 'dirty')),"
+	    " failed_statement integer)";
+	static const char lite[] = "CREATE TABLE IF NOT EXISTS %s ("
+	                           " version text PRIMARY KEY,"
+	                           " name text NOT NULL,"
+	                           " checksum text NOT NULL,"
+	                           " applied_at text NOT NULL,"
+	                           " duration_ms integer NOT NULL DEFAULT 0,"
+	                           " applied_by text NOT NULL,"
+	                           " state text NOT NULL DEFAULT 'applied'"
+	                           "  CHECK (state IN ('applied', 'dirty')),"
+	                           " failed_statement integer)";
 	int exists, rc;
 
 	/* an existing table needs no DDL, and so no write lock */
@@ -77,7 +76,8 @@ int history_ensure(strata *s)
 		strata_buf q = STRATA_BUF_INIT;
 		strata_buf_printf(&q, "CREATE SCHEMA IF NOT EXISTS \"%s\"",
 		                  s->table_schema);
-		rc = s->driver->query(s->conn, q.ptr, 0, NULL, NULL, NULL, &s->err);
+		rc = s->driver->query(s->conn, q.ptr, 0, NULL, NULL, NULL,
+		                      &s->err);
 		strata_buf_dispose(&q);
 		if (rc < 0)
 			return rc;
@@ -139,12 +139,13 @@ static int row_cmp(const void *a, const void *b)
 int history_read(strata *s, history *out)
 {
 	static const char pg[] =
-		"SELECT version, name, checksum,"
-		" to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" applied_by, state, duration_ms, failed_statement FROM %s";
+	    "SELECT version, name, checksum,"
+	    " to_char(applied_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    " applied_by, state, duration_ms, failed_statement FROM %s";
 	static const char lite[] =
-		"SELECT version, name, checksum, applied_at, applied_by, state,"
-		" duration_ms, failed_statement FROM %s";
+	    "SELECT version, name, checksum, applied_at, applied_by, state,"
+	    " duration_ms, failed_statement FROM %s";
 	int exists, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -178,7 +179,7 @@ static int take_state(void *data, int ncols, const char *const *v)
 int history_state(strata *s, const char *version, char **out_state,
                   int *out_found)
 {
-	const char *p[1] = { version };
+	const char *p[1] = {version};
 	int rc;
 
 	*out_state = NULL;
@@ -196,8 +197,8 @@ static void utc_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int history_insert(strata *s, const struct migration_file *m,
-                   const char *state, long long duration_ms)
+int history_insert(strata *s, const struct migration_file *m, const char *state,
+                   long long duration_ms)
 {
 	char when[32], dur[24];
 	const char *p[7];
@@ -211,10 +212,11 @@ int history_insert(strata *s, const struct migration_file *m,
 	p[4] = dur;
 	p[5] = s->applied_by;
 	p[6] = state;
-	return hq(s,
-	          "INSERT INTO %s (version, name, checksum, applied_at, duration_ms,"
-	          " applied_by, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	          7, p, NULL, NULL);
+	return hq(
+	    s,
+	    "INSERT INTO %s (version, name, checksum, applied_at, duration_ms,"
+	    " applied_by, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	    7, p, NULL, NULL);
 }
 
 int history_mark(strata *s, const char *version, const char *state,
@@ -237,6 +239,6 @@ int history_mark(strata *s, const char *version, const char *state,
 
 int history_delete(strata *s, const char *version)
 {
-	const char *p[1] = { version };
+	const char *p[1] = {version};
 	return hq(s, "DELETE FROM %s WHERE version = $1", 1, p, NULL, NULL);
 }

@@ -12,16 +12,16 @@
 #include "session.h"
 
 static const char up_template[] =
-	"-- %s: describe what this migration changes and why.\n"
-	"-- strata runs this section in one transaction together with its history\n"
-	"-- row. Statements that cannot run in a transaction (CREATE INDEX\n"
-	"-- CONCURRENTLY, VACUUM) need a line \"-- strata:no-transaction\".\n"
-	"\n";
+    "-- %s: describe what this migration changes and why.\n"
+    "-- strata runs this section in one transaction together with its history\n"
+    "-- row. Statements that cannot run in a transaction (CREATE INDEX\n"
+    "-- CONCURRENTLY, VACUUM) need a line \"-- strata:no-transaction\".\n"
+    "\n";
 
 static const char down_template[] =
-	"-- Undo %s: reverse every change of the up section, last change first,\n"
-	"-- so that up, down and up again leave the same schema.\n"
-	"\n";
+    "-- Undo %s: reverse every change of the up section, last change first,\n"
+    "-- so that up, down and up again leave the same schema.\n"
+    "\n";
 
 /* mkdir -p */
 static int make_dirs(const char *dir, strata_error *err)
@@ -35,8 +35,10 @@ static int make_dirs(const char *dir, strata_error *err)
 			char c = *q;
 			*q = '\0';
 			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				strata_error_set(err, STRATA_EIO, "cannot create directory '%s': %s",
-				                 p, strerror(errno));
+				strata_error_set(
+				    err, STRATA_EIO,
+				    "cannot create directory '%s': %s", p,
+				    strerror(errno));
 				free(p);
 				return STRATA_EIO;
 			}
@@ -78,8 +80,9 @@ static char *version_next(const char *v, size_t width)
 static char *choose_version(const strata *s, unsigned flags)
 {
 	const char *newest = s->nmigs ? s->migs[s->nmigs - 1].version : NULL;
-	int seq = (flags & STRATA_NEW_SEQ) ||
-	          (!(flags & STRATA_NEW_TIMESTAMP) && newest && strlen(newest) != 14);
+	int seq =
+	    (flags & STRATA_NEW_SEQ) ||
+	    (!(flags & STRATA_NEW_TIMESTAMP) && newest && strlen(newest) != 14);
 	char stamp[16];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -110,10 +113,12 @@ static int write_new(const char *path, const char *content, strata_error *err)
 	FILE *f = fopen(path, "wx"); /* never overwrite */
 
 	if (!f)
-		return strata_error_set(err, errno == EEXIST ? STRATA_EEXISTS : STRATA_EIO,
-		                        "cannot create '%s': %s", path, strerror(errno));
+		return strata_error_set(
+		    err, errno == EEXIST ? STRATA_EEXISTS : STRATA_EIO,
+		    "cannot create '%s': %s", path, strerror(errno));
 	if (fputs(content, f) < 0 || fclose(f) != 0)
-		return strata_error_set(err, STRATA_EIO, "cannot write '%s': %s", path,
+		return strata_error_set(err, STRATA_EIO,
+		                        "cannot write '%s': %s", path,
 		                        strerror(errno));
 	return 0;
 }
@@ -129,17 +134,21 @@ int strata_migration_new(strata *s, const char *name, unsigned flags,
 	*out_up = *out_down = NULL;
 	if (strchr(name, '/') || strstr(name, ".."))
 		return strata_error_set(&s->err, STRATA_EUSAGE,
-		                        "invalid migration name '%s': it must not contain a path separator or '..'",
+		                        "invalid migration name '%s': it must "
+		                        "not contain a path separator or '..'",
 		                        name);
 	if (!migration_name_valid(name))
-		return strata_error_set(&s->err, STRATA_EUSAGE,
-		                        "invalid migration name '%s': use lower-case letters, digits and _ (for example add_users_table)",
-		                        name);
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "invalid migration name '%s': use lower-case letters, "
+		    "digits and _ (for example add_users_table)",
+		    name);
 	if ((rc = make_dirs(s->dir, &s->err)) < 0 ||
 	    (rc = strata_migrations_load(s)) < 0)
 		return rc;
 	if (!(version = choose_version(s, flags)))
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
 	if (flags & STRATA_NEW_SINGLE_FILE) {
 		strata_buf_printf(&up, "%s/%s_%s.sql", s->dir, version, name);
 		strata_buf_puts(&body, "-- strata:up\n");
@@ -148,8 +157,10 @@ int strata_migration_new(strata *s, const char *name, unsigned flags,
 		strata_buf_printf(&body, down_template, name);
 		rc = write_new(up.ptr, body.ptr, &s->err);
 	} else {
-		strata_buf_printf(&up, "%s/%s_%s.up.sql", s->dir, version, name);
-		strata_buf_printf(&down, "%s/%s_%s.down.sql", s->dir, version, name);
+		strata_buf_printf(&up, "%s/%s_%s.up.sql", s->dir, version,
+		                  name);
+		strata_buf_printf(&down, "%s/%s_%s.down.sql", s->dir, version,
+		                  name);
 		strata_buf_printf(&body, up_template, name);
 		if ((rc = write_new(up.ptr, body.ptr, &s->err)) == 0) {
 			strata_buf_clear(&body);

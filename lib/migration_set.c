@@ -18,7 +18,7 @@
 enum kind { KIND_SINGLE, KIND_UP, KIND_DOWN };
 
 struct found {
-	char *file; /* base name, owned */
+	char *file;           /* base name, owned */
 	char *version, *name; /* owned */
 	enum kind kind;
 };
@@ -111,7 +111,8 @@ static int read_text(const char *path, char **out, size_t *out_len,
 		if (strata_buf_add(&b, chunk, n) < 0) {
 			fclose(f);
 			strata_buf_dispose(&b);
-			return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
 		}
 	if (ferror(f)) {
 		fclose(f);
@@ -122,9 +123,9 @@ static int read_text(const char *path, char **out, size_t *out_len,
 	fclose(f);
 	if (memchr(b.ptr, '\0', b.len)) {
 		strata_buf_dispose(&b);
-		return strata_error_set(err, STRATA_EFORMAT,
-		                        "'%s' contains a NUL byte: not a text file",
-		                        path);
+		return strata_error_set(
+		    err, STRATA_EFORMAT,
+		    "'%s' contains a NUL byte: not a text file", path);
 	}
 	if (b.len >= 3 && memcmp(b.ptr, "\xEF\xBB\xBF", 3) == 0) {
 		memmove(b.ptr, b.ptr + 3, b.len - 2);
@@ -145,8 +146,7 @@ static size_t line_end(const char *text, size_t p, size_t end)
  * If the line at text[p,eol) is a "-- strata:WORD [ARGS]" comment, returns
  * the offset of WORD and its length in *wlen; else (size_t)-1.
  */
-static size_t directive_at(const char *text, size_t p, size_t eol,
-                           size_t *wlen)
+static size_t directive_at(const char *text, size_t p, size_t eol, size_t *wlen)
 {
 	while (p < eol && (text[p] == ' ' || text[p] == '\t'))
 		p++;
@@ -174,7 +174,8 @@ static int has_sql(const char *text, size_t p, size_t end)
 {
 	while (p < end) {
 		char c = text[p];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';') {
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+		    c == ';') {
 			p++;
 		} else if (c == '-' && p + 1 < end && text[p + 1] == '-') {
 			p = line_end(text, p, end);
@@ -182,7 +183,8 @@ static int has_sql(const char *text, size_t p, size_t end)
 			int depth = 1;
 			p += 2;
 			while (p < end && depth > 0) {
-				if (text[p] == '*' && p + 1 < end && text[p + 1] == '/')
+				if (text[p] == '*' && p + 1 < end &&
+				    text[p + 1] == '/')
 					depth--, p += 2;
 				else if (text[p] == '/' && p + 1 < end &&
 				         text[p + 1] == '*')
@@ -213,13 +215,17 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				*no_tx = 1;
 			} else if (word_is(text, w, wlen, "up") ||
 			           word_is(text, w, wlen, "down")) {
-				return strata_error_at(err, STRATA_EFORMAT, path, text, w - 7,
-				                       "section marker 'strata:%.*s' in a file that holds one section",
-				                       (int)wlen, text + w);
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, text, w - 7,
+				    "section marker 'strata:%.*s' in a file "
+				    "that holds one section",
+				    (int)wlen, text + w);
 			} else {
-				return strata_error_at(err, STRATA_EFORMAT, path, text, w - 7,
-				                       "unknown directive 'strata:%.*s' (known: no-transaction)",
-				                       (int)wlen, text + w);
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, text, w - 7,
+				    "unknown directive 'strata:%.*s' (known: "
+				    "no-transaction)",
+				    (int)wlen, text + w);
 			}
 		}
 		p = eol + 1;
@@ -242,17 +248,20 @@ static int find_sections(struct migration_file *m, size_t len,
 
 		if (w != (size_t)-1 && word_is(t, w, wlen, "up")) {
 			if (up_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
-				                       "second '-- strata:up' line");
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, t, w - 7,
+				    "second '-- strata:up' line");
 			if (down_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
-				                       "'-- strata:up' after '-- strata:down'");
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, t, w - 7,
+				    "'-- strata:up' after '-- strata:down'");
 			up_at = p;
 			up_body = eol < len ? eol + 1 : len;
 		} else if (w != (size_t)-1 && word_is(t, w, wlen, "down")) {
 			if (down_at != (size_t)-1)
-				return strata_error_at(err, STRATA_EFORMAT, path, t, w - 7,
-				                       "second '-- strata:down' line");
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, t, w - 7,
+				    "second '-- strata:down' line");
 			down_at = p;
 			down_body = eol < len ? eol + 1 : len;
 		} else if (up_at == (size_t)-1 && down_at == (size_t)-1 &&
@@ -262,9 +271,12 @@ static int find_sections(struct migration_file *m, size_t len,
 		p = eol + 1;
 	}
 	if (up_at == (size_t)-1)
-		return strata_error_set(err, STRATA_EFORMAT,
-		                        "'%s' has no '-- strata:up' line (a single-file migration needs '-- strata:up' and, to be reversible, '-- strata:down')",
-		                        path);
+		return strata_error_set(
+		    err, STRATA_EFORMAT,
+		    "'%s' has no '-- strata:up' line (a single-file migration "
+		    "needs '-- strata:up' and, to be reversible, '-- "
+		    "strata:down')",
+		    path);
 	if (sql_before != (size_t)-1)
 		return strata_error_at(err, STRATA_EFORMAT, path, t, sql_before,
 		                       "SQL before the '-- strata:up' line");
@@ -273,7 +285,8 @@ static int find_sections(struct migration_file *m, size_t len,
 	if (down_at != (size_t)-1) {
 		m->down_text = m->up_text;
 		if (!(m->down_path = strdup(m->up_path)))
-			return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
 		m->down_start = down_body;
 		m->down_end = len;
 	}
@@ -310,14 +323,15 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 		m->up_start = 0;
 		m->up_end = len;
 		if (m->down_path) {
-			if ((rc = read_text(m->down_path, &m->down_text, &len, err)) < 0)
+			if ((rc = read_text(m->down_path, &m->down_text, &len,
+			                    err)) < 0)
 				return rc;
 			m->down_start = 0;
 			m->down_end = len;
 		}
 	}
-	if ((rc = scan_directives(m->up_path, m->up_text, m->up_start, m->up_end,
-	                          &up_no_tx, err)) < 0)
+	if ((rc = scan_directives(m->up_path, m->up_text, m->up_start,
+	                          m->up_end, &up_no_tx, err)) < 0)
 		return rc;
 	if (m->down_text &&
 	    (rc = scan_directives(m->down_path, m->down_text, m->down_start,
@@ -325,7 +339,8 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 		return rc;
 	if (strata_hasher_hex(hasher, m->up_text + m->up_start,
 	                      m->up_end - m->up_start, sum) < 0)
-		return strata_error_set(err, STRATA_ERROR, "cannot compute checksum");
+		return strata_error_set(err, STRATA_ERROR,
+		                        "cannot compute checksum");
 	if (!(m->checksum = strdup(sum)))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
 	m->pub.flags |= (up_no_tx ? STRATA_MIG_UP_NO_TX : 0) |
@@ -368,9 +383,10 @@ static int list_dir(const char *dir, struct found **out, size_t *out_n,
 	*out = NULL;
 	*out_n = 0;
 	if (!d)
-		return strata_error_set(err, STRATA_EIO,
-		                        "cannot open migrations directory '%s': %s",
-		                        dir, strerror(errno));
+		return strata_error_set(
+		    err, STRATA_EIO,
+		    "cannot open migrations directory '%s': %s", dir,
+		    strerror(errno));
 	while ((de = readdir(d))) {
 		const char *nm = de->d_name;
 		size_t l = strlen(nm);
@@ -380,9 +396,13 @@ static int list_dir(const char *dir, struct found **out, size_t *out_n,
 		if (nm[0] == '.' || l < 4 || strcmp(nm + l - 4, ".sql") != 0)
 			continue;
 		if (migration_file_parse(nm, &ver, &name, &kind) < 0) {
-			rc = strata_error_set(err, STRATA_EFORMAT,
-			                      "cannot parse migration file name '%s/%s': expected <version>_<name>.up.sql, .down.sql or .sql, with a version of digits and a name of a-z, 0-9 and _",
-			                      dir, nm);
+			rc = strata_error_set(
+			    err, STRATA_EFORMAT,
+			    "cannot parse migration file name '%s/%s': "
+			    "expected <version>_<name>.up.sql, .down.sql or "
+			    ".sql, with a version of digits and a name of a-z, "
+			    "0-9 and _",
+			    dir, nm);
 			goto fail;
 		}
 		if (n == cap) {
@@ -391,7 +411,8 @@ static int list_dir(const char *dir, struct found **out, size_t *out_n,
 			if (!(g = realloc(f, cap * sizeof(*f)))) {
 				free(ver);
 				free(name);
-				rc = strata_error_set(err, STRATA_ENOMEM, "out of memory");
+				rc = strata_error_set(err, STRATA_ENOMEM,
+				                      "out of memory");
 				goto fail;
 			}
 			f = g;
@@ -426,9 +447,10 @@ void session_migrations_clear(strata *s)
 
 static int duplicate(strata *s, const struct found *a, const struct found *b)
 {
-	return strata_error_set(&s->err, STRATA_EFORMAT,
-	                        "duplicate migration version %s: '%s/%s' and '%s/%s'",
-	                        a->version, s->dir, a->file, s->dir, b->file);
+	return strata_error_set(
+	    &s->err, STRATA_EFORMAT,
+	    "duplicate migration version %s: '%s/%s' and '%s/%s'", a->version,
+	    s->dir, a->file, s->dir, b->file);
 }
 
 /* Groups the files of one version into a migration; refuses bad layouts. */
@@ -445,12 +467,14 @@ static int group_version(strata *s, struct found *f, size_t n,
 		*slot = &f[i];
 	}
 	/* an up and a down pair only when both are halves of one name */
-	if (up && down && (up->kind == KIND_SINGLE || strcmp(up->name, down->name)))
+	if (up && down &&
+	    (up->kind == KIND_SINGLE || strcmp(up->name, down->name)))
 		return duplicate(s, up, down);
 	if (!up)
-		return strata_error_set(err, STRATA_EFORMAT,
-		                        "'%s/%s' is a down migration without an up migration",
-		                        s->dir, down->file);
+		return strata_error_set(
+		    err, STRATA_EFORMAT,
+		    "'%s/%s' is a down migration without an up migration",
+		    s->dir, down->file);
 	m->version = strdup(up->version);
 	m->name = strdup(up->name);
 	m->up_path = path_join(s->dir, up->file);
@@ -474,7 +498,8 @@ int strata_migrations_load(strata *s)
 	if ((rc = list_dir(s->dir, &f, &n, &s->err)) < 0)
 		return rc;
 	if (strata_hasher_new(&hasher) < 0) {
-		rc = strata_error_set(&s->err, STRATA_ERROR, "cannot set up SHA-256");
+		rc = strata_error_set(&s->err, STRATA_ERROR,
+		                      "cannot set up SHA-256");
 		goto done;
 	}
 	if (!(s->migs = calloc(n ? n : 1, sizeof(*s->migs)))) {
@@ -483,7 +508,8 @@ int strata_migrations_load(strata *s)
 	}
 	for (i = 0; i < n; i = j) {
 		struct migration_file *m = &s->migs[s->nmigs++];
-		for (j = i + 1; j < n && strata_version_cmp(f[i].version, f[j].version) == 0;)
+		for (j = i + 1; j < n && strata_version_cmp(f[i].version,
+		                                            f[j].version) == 0;)
 			j++;
 		/* a partly filled entry is disposed with the rest */
 		if ((rc = group_version(s, f + i, j - i, hasher, m)) < 0)

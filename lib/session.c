@@ -22,7 +22,8 @@ static int ident_valid(const char *s, size_t n)
 	if (n == 0 || n > 63 || (s[0] >= '0' && s[0] <= '9'))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
 		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return 0;
 	return 1;
@@ -36,9 +37,11 @@ static int set_table(strata *s, const char *t)
 
 	if ((dot && !ident_valid(t, (size_t)(dot - t))) ||
 	    !ident_valid(name, strlen(name)))
-		return strata_error_set(&s->err, STRATA_EUSAGE,
-		                        "invalid history table name '%s' (expected name or schema.name, letters, digits and _)",
-		                        t);
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "invalid history table name '%s' (expected name or "
+		    "schema.name, letters, digits and _)",
+		    t);
 	s->table_schema = dot ? strndup(t, (size_t)(dot - t)) : NULL;
 	s->table_name = strdup(name);
 	return 0;
@@ -71,8 +74,10 @@ int strata_open(strata **out, const strata_config *cfg)
 	s->on_event = cfg->on_event;
 	s->event_data = cfg->event_data;
 	if ((cfg->url && !s->url) || !s->dir || !s->applied_by)
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
-	if ((rc = set_table(s, cfg->table ? cfg->table : "strata_migrations")) < 0)
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
+	if ((rc = set_table(s, cfg->table ? cfg->table : "strata_migrations")) <
+	    0)
 		return rc;
 	return 0;
 }
@@ -111,12 +116,14 @@ int session_driver(strata *s, const struct strata_driver **out)
 	char *shown;
 
 	if (!s->url)
-		return strata_error_set(&s->err, STRATA_EURL, "no database url given");
+		return strata_error_set(&s->err, STRATA_EURL,
+		                        "no database url given");
 	if ((*out = strata_driver_find(s->url)))
 		return 0;
 	shown = strata_url_redact(s->url);
 	strata_error_set(&s->err, STRATA_EURL,
-	                 "unsupported database url '%s' (expected sqlite:PATH, postgres:// or postgresql://)",
+	                 "unsupported database url '%s' (expected sqlite:PATH, "
+	                 "postgres:// or postgresql://)",
 	                 shown ? shown : "");
 	free(shown);
 	return STRATA_EURL;
@@ -149,8 +156,8 @@ int session_load(strata *s)
 	return s->loaded ? 0 : strata_migrations_load(s);
 }
 
-void session_emit(strata *s, strata_event_type type,
-                  const strata_migration *m, const char *message)
+void session_emit(strata *s, strata_event_type type, const strata_migration *m,
+                  const char *message)
 {
 	strata_event ev;
 
@@ -178,7 +185,8 @@ int session_split(strata *s, const struct migration_file *m,
 		return rc;
 	if (d->dialect == STRATA_DIALECT_POSTGRES)
 		return strata_split_pg(out, text, start, end, path, &s->err);
-	if ((rc = strata_split_sqlite(out, text, start, end, path, &s->err)) < 0 ||
+	if ((rc = strata_split_sqlite(out, text, start, end, path, &s->err)) <
+	        0 ||
 	    (rc = strata_sqlite_check(&s->sqlite_checker, out, text, path,
 	                              &s->err)) < 0)
 		strata_stmt_list_dispose(out);

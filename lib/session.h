@@ -10,30 +10,31 @@
 
 /* One migration on disk, as the library keeps it. */
 struct migration_file {
-	strata_migration pub;  /* public view; its strings point at the fields below */
+	strata_migration
+	    pub; /* public view; its strings point at the fields below */
 	char *version, *name, *up_path, *down_path, *checksum; /* owned */
-	char *up_text;         /* owned: whole file, BOM removed */
-	size_t up_start, up_end;     /* the up section's bytes in up_text */
-	char *down_text;       /* owned, or == up_text for a single file */
+	char *up_text;           /* owned: whole file, BOM removed */
+	size_t up_start, up_end; /* the up section's bytes in up_text */
+	char *down_text;         /* owned, or == up_text for a single file */
 	size_t down_start, down_end;
 };
 
 struct strata {
-	char *url, *dir, *applied_by;   /* owned */
-	char *table_schema;             /* owned; NULL: the default schema */
-	char *table_name;               /* owned */
+	char *url, *dir, *applied_by; /* owned */
+	char *table_schema;           /* owned; NULL: the default schema */
+	char *table_name;             /* owned */
 	int lock_wait_ms;
 	strata_event_fn on_event;
 	void *event_data;
 
-	strata_error err;               /* the last failure */
+	strata_error err; /* the last failure */
 
 	const struct strata_driver *driver; /* NULL until connected */
 	strata_conn *conn;
 
 	struct strata_sqlite_checker *sqlite_checker; /* owned; lazily opened */
 
-	struct migration_file *migs;    /* owned, sorted by version */
+	struct migration_file *migs; /* owned, sorted by version */
 	size_t nmigs;
 	int loaded;
 };
@@ -47,8 +48,8 @@ int session_driver(strata *s, const struct strata_driver **out);
 /* Loads the files on first use. */
 int session_load(strata *s);
 
-void session_emit(strata *s, strata_event_type type,
-                  const strata_migration *m, const char *message);
+void session_emit(strata *s, strata_event_type type, const strata_migration *m,
+                  const char *message);
 
 /* The migration with this version, or NULL. */
 struct migration_file *session_find(strata *s, const char *version);
@@ -73,8 +74,8 @@ int history_read(strata *s, history *out);
 /* *out_found = 0 when no row has that version. */
 int history_state(strata *s, const char *version, char **out_state,
                   int *out_found);
-int history_insert(strata *s, const struct migration_file *m,
-                   const char *state, long long duration_ms);
+int history_insert(strata *s, const struct migration_file *m, const char *state,
+                   long long duration_ms);
 int history_mark(strata *s, const char *version, const char *state,
                  int failed_statement, long long duration_ms);
 int history_delete(strata *s, const char *version);

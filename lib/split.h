@@ -14,8 +14,8 @@
 #include "strata.h"
 
 typedef struct strata_stmt {
-	char *sql;        /* owned: the statement, NUL-terminated, no final ';' */
-	size_t offset;    /* byte offset of its first token in `text` */
+	char *sql;     /* owned: the statement, NUL-terminated, no final ';' */
+	size_t offset; /* byte offset of its first token in `text` */
 	int line, column; /* of that first token */
 } strata_stmt;
 
@@ -78,7 +78,7 @@ size_t strata_utf8_advance(const char *text, size_t from, long chars);
  */
 int strata_error_at(strata_error *err, int code, const char *path,
                     const char *text, size_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 
 /* ---- shared by the splitters (location.c) ---- */
 

@@ -54,11 +54,13 @@ int strata_sqlite_check(strata_sqlite_checker **cache,
 
 	if (!c) {
 		if (!(c = calloc(1, sizeof(*c))))
-			return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
 		if (sqlite3_open(":memory:", &c->db) != SQLITE_OK) {
 			strata_sqlite_checker_free(c);
-			return strata_error_set(err, STRATA_ERROR,
-			                        "cannot open an in-memory sqlite database");
+			return strata_error_set(
+			    err, STRATA_ERROR,
+			    "cannot open an in-memory sqlite database");
 		}
 		*cache = c;
 	}
@@ -68,13 +70,16 @@ int strata_sqlite_check(strata_sqlite_checker **cache,
 		int off;
 
 		if (!complete_with_semicolon(st->sql)) {
-			strata_error_at(err, STRATA_ESYNTAX, path, text, st->offset,
-			                "incomplete statement: it never ends (a CREATE TRIGGER body needs 'END;')");
+			strata_error_at(err, STRATA_ESYNTAX, path, text,
+			                st->offset,
+			                "incomplete statement: it never ends "
+			                "(a CREATE TRIGGER body needs 'END;')");
 			err->statement = strata_excerpt(st->sql, 400);
 			err->statement_index = (int)i + 1;
 			return STRATA_ESYNTAX;
 		}
-		if (sqlite3_prepare_v2(c->db, st->sql, -1, &ps, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(c->db, st->sql, -1, &ps, NULL) ==
+		    SQLITE_OK) {
 			sqlite3_finalize(ps);
 			continue;
 		}

@@ -14,11 +14,16 @@ struct status_impl {
 const char *strata_state_name(strata_state st)
 {
 	switch (st) {
-	case STRATA_STATE_PENDING: return "pending";
-	case STRATA_STATE_APPLIED: return "applied";
-	case STRATA_STATE_MODIFIED: return "modified";
-	case STRATA_STATE_MISSING: return "missing";
-	case STRATA_STATE_DIRTY: return "dirty";
+	case STRATA_STATE_PENDING:
+		return "pending";
+	case STRATA_STATE_APPLIED:
+		return "applied";
+	case STRATA_STATE_MODIFIED:
+		return "modified";
+	case STRATA_STATE_MISSING:
+		return "missing";
+	case STRATA_STATE_DIRTY:
+		return "dirty";
 	}
 	return "unknown";
 }
@@ -44,7 +49,7 @@ static void from_row(strata_status_entry *e, const history_row *r)
 	e->duration_ms = r->duration_ms;
 	e->failed_statement = r->failed_statement;
 	e->state = strcmp(r->state, "dirty") == 0 ? STRATA_STATE_DIRTY
-	                                           : STRATA_STATE_APPLIED;
+	                                          : STRATA_STATE_APPLIED;
 }
 
 /* Takes ownership of *h (left empty). */
@@ -56,20 +61,25 @@ int status_build(strata *s, const history *hin, strata_status **out)
 
 	*out = NULL;
 	if (!im)
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
 	im->h = *hin;
-	im->pub.entries = calloc(s->nmigs + im->h.count + 1,
-	                         sizeof(*im->pub.entries));
+	im->pub.entries =
+	    calloc(s->nmigs + im->h.count + 1, sizeof(*im->pub.entries));
 	if (!im->pub.entries) {
 		free(im);
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
 	}
 	/* both lists are sorted by version: merge them */
 	while (i < s->nmigs || j < im->h.count) {
 		strata_status_entry *e = &im->pub.entries[n++];
-		const struct migration_file *m = i < s->nmigs ? &s->migs[i] : NULL;
+		const struct migration_file *m =
+		    i < s->nmigs ? &s->migs[i] : NULL;
 		const history_row *r = j < im->h.count ? &im->h.rows[j] : NULL;
-		int c = !m ? 1 : !r ? -1 : strata_version_cmp(m->version, r->version);
+		int c = !m   ? 1
+		        : !r ? -1
+		             : strata_version_cmp(m->version, r->version);
 
 		if (c < 0) { /* file only */
 			e->version = m->version;

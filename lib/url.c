@@ -14,7 +14,8 @@ static void redact_params(strata_buf *b, const char *s)
 			strata_buf_puts(b, s);
 			return;
 		}
-		/* only a whole parameter name: start, '?', '&' or a space before */
+		/* only a whole parameter name: start, '?', '&' or a space
+		 * before */
 		if (p == s || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ') {
 			const char *v = p + strlen("password=");
 			strata_buf_add(b, s, (size_t)(v - s));
@@ -73,7 +74,8 @@ int strata_url_sqlite_path(const char *url, char **out, strata_error *err)
 	n = strcspn(p, "?#");
 	if (n == 0)
 		return strata_error_set(err, STRATA_EURL,
-		                        "no file in sqlite url '%s' (expected sqlite:path/to/file.db)",
+		                        "no file in sqlite url '%s' (expected "
+		                        "sqlite:path/to/file.db)",
 		                        url);
 	*out = strndup(p, n);
 	return *out ? 0 : STRATA_ENOMEM;

@@ -22,13 +22,16 @@ static int down(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_down = {
-	.name = "down",
-	.run = down,
-	.options = " to all dry-run allow-modified ",
-	.usage = "down [N | --to VERSION | --all] [--dry-run] [--allow-modified]",
-	.summary = "roll back applied migrations (default: the newest one)",
-	.help = "Rolls back the newest applied migration, the N newest, every migration\n"
-	        "newer than VERSION (VERSION stays applied; 0 means all), or --all, each in\n"
-	        "its own transaction with its history row. A migration without a down\n"
-	        "section, or whose file is missing, is refused.",
+    .name = "down",
+    .run = down,
+    .options = " to all dry-run allow-modified ",
+    .usage = "down [N | --to VERSION | --all] [--dry-run] [--allow-modified]",
+    .summary = "roll back applied migrations (default: the newest one)",
+    .help =
+        "Rolls back the newest applied migration, the N newest, every "
+        "migration\n"
+        "newer than VERSION (VERSION stays applied; 0 means all), or --all, "
+        "each in\n"
+        "its own transaction with its history row. A migration without a down\n"
+        "section, or whose file is missing, is refused.",
 };

@@ -21,10 +21,13 @@ static int force(struct cli *c, int argc, char **argv)
 		json_t *doc = json_object();
 		json_object_set_new(doc, "ok", json_true());
 		json_object_set_new(doc, "version", json_string(argv[0]));
-		json_object_set_new(doc, "state", json_string(c->pending ? "pending" : "applied"));
+		json_object_set_new(
+		    doc, "state",
+		    json_string(c->pending ? "pending" : "applied"));
 		out_json(doc);
 	} else if (!c->quiet) {
-		printf(c->pending ? "%s is pending now (its history row is removed; no SQL ran)\n"
+		printf(c->pending ? "%s is pending now (its history row is "
+		                    "removed; no SQL ran)\n"
 		                  : "%s is recorded as applied (no SQL ran)\n",
 		       argv[0]);
 	}
@@ -32,12 +35,15 @@ static int force(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_force = {
-	.name = "force",
-	.run = force,
-	.options = " pending ",
-	.usage = "force VERSION [--pending]",
-	.summary = "record a migration as applied (or, with --pending, as not applied)",
-	.help = "Changes the history table only; no SQL of the migration runs. The way out\n"
-	        "of a dirty migration once the database is repaired by hand: 'force V' if\n"
-	        "its changes are all in place, 'force V --pending' if none are.",
+    .name = "force",
+    .run = force,
+    .options = " pending ",
+    .usage = "force VERSION [--pending]",
+    .summary =
+        "record a migration as applied (or, with --pending, as not applied)",
+    .help = "Changes the history table only; no SQL of the migration runs. The "
+            "way out\n"
+            "of a dirty migration once the database is repaired by hand: "
+            "'force V' if\n"
+            "its changes are all in place, 'force V --pending' if none are.",
 };

@@ -13,11 +13,13 @@ static int go(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_goto = {
-	.name = "goto",
-	.run = go,
-	.options = " dry-run allow-modified allow-out-of-order ",
-	.usage = "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order]",
-	.summary = "migrate up or down until VERSION is the newest applied",
-	.help = "Rolls back every applied migration newer than VERSION, then applies every\n"
-	        "pending one up to VERSION. 'goto 0' rolls back everything.",
+    .name = "goto",
+    .run = go,
+    .options = " dry-run allow-modified allow-out-of-order ",
+    .usage =
+        "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order]",
+    .summary = "migrate up or down until VERSION is the newest applied",
+    .help = "Rolls back every applied migration newer than VERSION, then "
+            "applies every\n"
+            "pending one up to VERSION. 'goto 0' rolls back everything.",
 };

@@ -29,7 +29,8 @@ static int new_migration(struct cli *c, int argc, char **argv)
 		json_t *doc = json_object();
 		json_object_set_new(doc, "ok", json_true());
 		json_object_set_new(doc, "up", json_string(up));
-		json_object_set_new(doc, "down", down ? json_string(down) : json_null());
+		json_object_set_new(doc, "down",
+		                    down ? json_string(down) : json_null());
 		out_json(doc);
 	} else if (!c->quiet) {
 		printf("created %s\n", up);
@@ -42,14 +43,17 @@ static int new_migration(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_new = {
-	.name = "new",
-	.run = new_migration,
-	.options = " seq single-file timestamp ",
-	.usage = "new NAME [--seq | --timestamp] [--single-file]",
-	.summary = "create the files of a new migration",
-	.help = "Creates VERSION_NAME.up.sql and VERSION_NAME.down.sql (or, with\n"
-	        "--single-file, VERSION_NAME.sql with '-- strata:up' and '-- strata:down'\n"
-	        "sections) in the migrations directory. VERSION is the UTC time\n"
-	        "(YYYYMMDDHHMMSS), or with --seq the next zero-padded number; without either\n"
-	        "flag the directory's existing scheme is continued. NAME: a-z, 0-9 and _.",
+    .name = "new",
+    .run = new_migration,
+    .options = " seq single-file timestamp ",
+    .usage = "new NAME [--seq | --timestamp] [--single-file]",
+    .summary = "create the files of a new migration",
+    .help = "Creates VERSION_NAME.up.sql and VERSION_NAME.down.sql (or, with\n"
+            "--single-file, VERSION_NAME.sql with '-- strata:up' and '-- "
+            "strata:down'\n"
+            "sections) in the migrations directory. VERSION is the UTC time\n"
+            "(YYYYMMDDHHMMSS), or with --seq the next zero-padded number; "
+            "without either\n"
+            "flag the directory's existing scheme is continued. NAME: a-z, 0-9 "
+            "and _.",
 };

@@ -7,9 +7,12 @@
 static const char *state_color(strata_state st)
 {
 	switch (st) {
-	case STRATA_STATE_APPLIED: return "32";
-	case STRATA_STATE_PENDING: return "36";
-	default: return "31";
+	case STRATA_STATE_APPLIED:
+		return "32";
+	case STRATA_STATE_PENDING:
+		return "36";
+	default:
+		return "31";
 	}
 }
 
@@ -19,28 +22,36 @@ static json_t *entry_json(const strata_status_entry *e)
 
 	json_object_set_new(o, "version", json_string(e->version));
 	json_object_set_new(o, "name", json_string(e->name));
-	json_object_set_new(o, "state", json_string(strata_state_name(e->state)));
+	json_object_set_new(o, "state",
+	                    json_string(strata_state_name(e->state)));
 	json_object_set_new(o, "applied_at",
-	                    e->applied_at ? json_string(e->applied_at) : json_null());
+	                    e->applied_at ? json_string(e->applied_at)
+	                                  : json_null());
 	json_object_set_new(o, "duration_ms",
-	                    e->duration_ms >= 0 ? json_integer(e->duration_ms) : json_null());
+	                    e->duration_ms >= 0 ? json_integer(e->duration_ms)
+	                                        : json_null());
 	json_object_set_new(o, "applied_by",
-	                    e->applied_by ? json_string(e->applied_by) : json_null());
-	json_object_set_new(o, "file", e->migration ? json_string(e->migration->up_path)
-	                                            : json_null());
-	json_object_set_new(o, "checksum", e->migration ? json_string(e->migration->checksum)
-	                                                : json_null());
+	                    e->applied_by ? json_string(e->applied_by)
+	                                  : json_null());
+	json_object_set_new(o, "file",
+	                    e->migration ? json_string(e->migration->up_path)
+	                                 : json_null());
+	json_object_set_new(o, "checksum",
+	                    e->migration ? json_string(e->migration->checksum)
+	                                 : json_null());
 	json_object_set_new(o, "applied_checksum",
-	                    e->db_checksum ? json_string(e->db_checksum) : json_null());
+	                    e->db_checksum ? json_string(e->db_checksum)
+	                                   : json_null());
 	json_object_set_new(o, "out_of_order", json_boolean(e->out_of_order));
 	if (e->state == STRATA_STATE_DIRTY)
-		json_object_set_new(o, "failed_statement", json_integer(e->failed_statement));
+		json_object_set_new(o, "failed_statement",
+		                    json_integer(e->failed_statement));
 	return o;
 }
 
 static void print_table(struct cli *c, const strata_status *st)
 {
-	size_t counts[5] = { 0 };
+	size_t counts[5] = {0};
 	char b[64];
 
 	printf("%-16s %-32s %-9s %-21s %s\n", "VERSION", "NAME", "STATE",
@@ -54,29 +65,38 @@ static void print_table(struct cli *c, const strata_status *st)
 		{
 			char painted[96];
 			printf("%-16s %-32s %s %-21s ", e->version, e->name,
-			       paint(c, state_color(e->state), b, painted, sizeof(painted)),
+			       paint(c, state_color(e->state), b, painted,
+			             sizeof(painted)),
 			       e->applied_at ? e->applied_at : "-");
 		}
 		if (e->duration_ms >= 0)
 			printf("%lld ms", e->duration_ms);
 		putchar('\n');
 		if (e->state == STRATA_STATE_MODIFIED)
-			printf("    changed since applied: recorded %.12s, file %.12s (%s)\n",
-			       e->db_checksum, e->migration->checksum, e->migration->up_path);
+			printf("    changed since applied: recorded %.12s, "
+			       "file %.12s (%s)\n",
+			       e->db_checksum, e->migration->checksum,
+			       e->migration->up_path);
 		if (e->state == STRATA_STATE_MISSING)
-			printf("    applied, but no file in the migrations directory has this version\n");
+			printf("    applied, but no file in the migrations "
+			       "directory has this version\n");
 		if (e->state == STRATA_STATE_DIRTY)
-			printf("    failed at statement %d outside a transaction: repair, then 'strata force %s' or 'strata force %s --pending'\n",
+			printf("    failed at statement %d outside a "
+			       "transaction: repair, then 'strata force %s' or "
+			       "'strata force %s --pending'\n",
 			       e->failed_statement, e->version, e->version);
 		if (e->out_of_order)
-			printf("    older than the newest applied migration: 'up' needs --allow-out-of-order\n");
+			printf("    older than the newest applied migration: "
+			       "'up' needs --allow-out-of-order\n");
 	}
 	printf("\n%zu applied, %zu pending", counts[STRATA_STATE_APPLIED],
 	       counts[STRATA_STATE_PENDING]);
 	for (int k = STRATA_STATE_MODIFIED; k <= STRATA_STATE_DIRTY; k++)
 		if (counts[k])
-			printf(", %zu %s", counts[k], strata_state_name((strata_state)k));
-	printf("; current version %s\n", st->current_version ? st->current_version : "none");
+			printf(", %zu %s", counts[k],
+			       strata_state_name((strata_state)k));
+	printf("; current version %s\n",
+	       st->current_version ? st->current_version : "none");
 }
 
 static int status(struct cli *c, int argc, char **argv)
@@ -99,11 +119,13 @@ static int status(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *doc = json_object(), *list = json_array();
 		for (size_t i = 0; i < st->count; i++)
-			json_array_append_new(list, entry_json(&st->entries[i]));
+			json_array_append_new(list,
+			                      entry_json(&st->entries[i]));
 		json_object_set_new(doc, "migrations", list);
 		json_object_set_new(doc, "current_version",
-		                    st->current_version ? json_string(st->current_version)
-		                                        : json_null());
+		                    st->current_version
+		                        ? json_string(st->current_version)
+		                        : json_null());
 		out_json(doc);
 	} else {
 		print_table(c, st);
@@ -113,13 +135,17 @@ static int status(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_status = {
-	.name = "status",
-	.run = status,
-	.options = " exit-code ",
-	.usage = "status [--exit-code]",
-	.summary = "list migrations: applied, pending, modified, missing, dirty",
-	.help = "Compares the migration files with the history table. States: applied;\n"
-	        "pending; modified (applied, but the file changed since: both checksums are\n"
-	        "shown); missing (applied, but the file is gone); dirty (failed half-way\n"
-	        "outside a transaction). --exit-code exits 3 when anything is not applied.",
+    .name = "status",
+    .run = status,
+    .options = " exit-code ",
+    .usage = "status [--exit-code]",
+    .summary = "list migrations: applied, pending, modified, missing, dirty",
+    .help = "Compares the migration files with the history table. States: "
+            "applied;\n"
+            "pending; modified (applied, but the file changed since: both "
+            "checksums are\n"
+            "shown); missing (applied, but the file is gone); dirty (failed "
+            "half-way\n"
+            "outside a transaction). --exit-code exits 3 when anything is not "
+            "applied.",
 };

@@ -21,15 +21,21 @@ static int up(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_up = {
-	.name = "up",
-	.run = up,
-	.options = " to dry-run allow-modified allow-out-of-order ",
-	.usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] [--allow-out-of-order]",
-	.summary = "apply pending migrations",
-	.help = "Applies pending migrations in version order, each in its own transaction\n"
-	        "together with its history row: all of them, the next N, or those up to and\n"
-	        "including VERSION. --dry-run prints the statements without running them.\n"
-	        "Refuses when a migration is dirty, when an applied file has changed\n"
-	        "(--allow-modified) or when a pending migration is older than the newest\n"
-	        "applied one (--allow-out-of-order).",
+    .name = "up",
+    .run = up,
+    .options = " to dry-run allow-modified allow-out-of-order ",
+    .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
+             "[--allow-out-of-order]",
+    .summary = "apply pending migrations",
+    .help =
+        "Applies pending migrations in version order, each in its own "
+        "transaction\n"
+        "together with its history row: all of them, the next N, or those up "
+        "to and\n"
+        "including VERSION. --dry-run prints the statements without running "
+        "them.\n"
+        "Refuses when a migration is dirty, when an applied file has changed\n"
+        "(--allow-modified) or when a pending migration is older than the "
+        "newest\n"
+        "applied one (--allow-out-of-order).",
 };

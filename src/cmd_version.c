@@ -22,13 +22,16 @@ static int version(struct cli *c, int argc, char **argv)
 			dirty = 1;
 	if (c->json) {
 		json_t *doc = json_object();
-		json_object_set_new(doc, "version", st->current_version
-		                    ? json_string(st->current_version) : json_null());
+		json_object_set_new(doc, "version",
+		                    st->current_version
+		                        ? json_string(st->current_version)
+		                        : json_null());
 		json_object_set_new(doc, "dirty", json_boolean(dirty));
 		json_object_set_new(doc, "strata", json_string(STRATA_VERSION));
 		out_json(doc);
 	} else {
-		printf("%s%s\n", st->current_version ? st->current_version : "none",
+		printf("%s%s\n",
+		       st->current_version ? st->current_version : "none",
 		       dirty ? " (dirty)" : "");
 	}
 	strata_status_free(st);
@@ -36,12 +39,14 @@ static int version(struct cli *c, int argc, char **argv)
 }
 
 const struct command cmd_version = {
-	.name = "version",
-	.run = version,
-	.options = "",
-	.usage = "version",
-	.summary = "print the database's current version (newest applied)",
-	.help = "Prints the newest applied version, 'none' when nothing is applied, with\n"
-	        "'(dirty)' when a migration failed half-way. 'strata --version' prints the\n"
-	        "version of strata itself.",
+    .name = "version",
+    .run = version,
+    .options = "",
+    .usage = "version",
+    .summary = "print the database's current version (newest applied)",
+    .help = "Prints the newest applied version, 'none' when nothing is "
+            "applied, with\n"
+            "'(dirty)' when a migration failed half-way. 'strata --version' "
+            "prints the\n"
+            "version of strata itself.",
 };

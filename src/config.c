@@ -5,7 +5,6 @@
 
 #include "cli.h"
 
-
 /* inih reads .env's KEY=VALUE lines as keys of the unnamed section. */
 static int env_line(void *data, const char *section, const char *name,
                     const char *value)

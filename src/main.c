@@ -13,40 +13,53 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-	&cmd_new, &cmd_up, &cmd_down, &cmd_redo, &cmd_goto, &cmd_status,
-	&cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,    &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto,
+    &cmd_status, &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
-	OPT_URL = 1000, OPT_DIR, OPT_TABLE, OPT_JSON, OPT_LOCK_WAIT,
-	OPT_NO_COLOR, OPT_VERSION,
+	OPT_URL = 1000,
+	OPT_DIR,
+	OPT_TABLE,
+	OPT_JSON,
+	OPT_LOCK_WAIT,
+	OPT_NO_COLOR,
+	OPT_VERSION,
 	/* command options from here on */
-	OPT_TO, OPT_SEQ, OPT_SINGLE_FILE, OPT_TIMESTAMP, OPT_DRY_RUN, OPT_ALL,
-	OPT_EXIT_CODE, OPT_PENDING, OPT_ALLOW_MODIFIED, OPT_ALLOW_OUT_OF_ORDER
+	OPT_TO,
+	OPT_SEQ,
+	OPT_SINGLE_FILE,
+	OPT_TIMESTAMP,
+	OPT_DRY_RUN,
+	OPT_ALL,
+	OPT_EXIT_CODE,
+	OPT_PENDING,
+	OPT_ALLOW_MODIFIED,
+	OPT_ALLOW_OUT_OF_ORDER
 };
 
 static const struct option longopts[] = {
-	{ "url", required_argument, NULL, OPT_URL },
-	{ "dir", required_argument, NULL, OPT_DIR },
-	{ "table", required_argument, NULL, OPT_TABLE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "seq", no_argument, NULL, OPT_SEQ },
-	{ "single-file", no_argument, NULL, OPT_SINGLE_FILE },
-	{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "exit-code", no_argument, NULL, OPT_EXIT_CODE },
-	{ "pending", no_argument, NULL, OPT_PENDING },
-	{ "allow-modified", no_argument, NULL, OPT_ALLOW_MODIFIED },
-	{ "allow-out-of-order", no_argument, NULL, OPT_ALLOW_OUT_OF_ORDER },
-	{ NULL, 0, NULL, 0 },
+    {"url", required_argument, NULL, OPT_URL},
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"table", required_argument, NULL, OPT_TABLE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"to", required_argument, NULL, OPT_TO},
+    {"seq", no_argument, NULL, OPT_SEQ},
+    {"single-file", no_argument, NULL, OPT_SINGLE_FILE},
+    {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"exit-code", no_argument, NULL, OPT_EXIT_CODE},
+    {"pending", no_argument, NULL, OPT_PENDING},
+    {"allow-modified", no_argument, NULL, OPT_ALLOW_MODIFIED},
+    {"allow-out-of-order", no_argument, NULL, OPT_ALLOW_OUT_OF_ORDER},
+    {NULL, 0, NULL, 0},
 };
 
 static const struct command *find_command(const char *name)
@@ -99,49 +112,92 @@ static int parse_options(struct cli *c, int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		if (ch >= OPT_TO && !allowed(c->cmd, ch)) {
-			out_usage_error(c, "'%s' does not take --%s", c->cmd->name,
-			                option_name(ch));
+			out_usage_error(c, "'%s' does not take --%s",
+			                c->cmd->name, option_name(ch));
 			return -1;
 		}
 		switch (ch) {
-		case OPT_URL: c->url = optarg; break;
-		case OPT_DIR: c->dir = optarg; break;
-		case OPT_TABLE: c->table = optarg; break;
-		case OPT_JSON: c->json = 1; break;
-		case 'q': c->quiet = 1; break;
-		case 'v': c->verbose = 1; break;
-		case OPT_NO_COLOR: c->color = 0; break;
+		case OPT_URL:
+			c->url = optarg;
+			break;
+		case OPT_DIR:
+			c->dir = optarg;
+			break;
+		case OPT_TABLE:
+			c->table = optarg;
+			break;
+		case OPT_JSON:
+			c->json = 1;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'v':
+			c->verbose = 1;
+			break;
+		case OPT_NO_COLOR:
+			c->color = 0;
+			break;
 		case OPT_LOCK_WAIT: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || v < 0 || v > 86400) {
-				out_usage_error(c, "--lock-wait takes seconds (0-86400), not '%s'",
+				out_usage_error(c,
+				                "--lock-wait takes seconds "
+				                "(0-86400), not '%s'",
 				                optarg);
 				return -1;
 			}
 			c->lock_wait_s = (int)v;
 			break;
 		}
-		case 'h': c->cmd = &cmd_help; c->asked_help = 1; break;
-		case OPT_VERSION: printf("strata %s\n", STRATA_VERSION); exit(EXIT_OK);
-		case OPT_TO: c->to = optarg; break;
-		case OPT_SEQ: c->seq = 1; break;
-		case OPT_SINGLE_FILE: c->single_file = 1; break;
-		case OPT_TIMESTAMP: c->timestamp = 1; break;
-		case OPT_DRY_RUN: c->dry_run = 1; break;
-		case OPT_ALL: c->all = 1; break;
-		case OPT_EXIT_CODE: c->exit_code = 1; break;
-		case OPT_PENDING: c->pending = 1; break;
-		case OPT_ALLOW_MODIFIED: c->allow_modified = 1; break;
-		case OPT_ALLOW_OUT_OF_ORDER: c->allow_out_of_order = 1; break;
+		case 'h':
+			c->cmd = &cmd_help;
+			c->asked_help = 1;
+			break;
+		case OPT_VERSION:
+			printf("strata %s\n", STRATA_VERSION);
+			exit(EXIT_OK);
+		case OPT_TO:
+			c->to = optarg;
+			break;
+		case OPT_SEQ:
+			c->seq = 1;
+			break;
+		case OPT_SINGLE_FILE:
+			c->single_file = 1;
+			break;
+		case OPT_TIMESTAMP:
+			c->timestamp = 1;
+			break;
+		case OPT_DRY_RUN:
+			c->dry_run = 1;
+			break;
+		case OPT_ALL:
+			c->all = 1;
+			break;
+		case OPT_EXIT_CODE:
+			c->exit_code = 1;
+			break;
+		case OPT_PENDING:
+			c->pending = 1;
+			break;
+		case OPT_ALLOW_MODIFIED:
+			c->allow_modified = 1;
+			break;
+		case OPT_ALLOW_OUT_OF_ORDER:
+			c->allow_out_of_order = 1;
+			break;
 		default:
 			if (optopt >= OPT_URL)
 				out_usage_error(c, "option --%s needs a value",
 				                option_name(optopt));
 			else if (optopt)
-				out_usage_error(c, "unknown option '-%c'", optopt);
+				out_usage_error(c, "unknown option '-%c'",
+				                optopt);
 			else
-				out_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+				out_usage_error(c, "unknown option '%s'",
+				                argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -172,7 +228,9 @@ static int open_session(struct cli *c, int need_url)
 	}
 	/* said once: when the default database is about to be created */
 	if (defaulted && !c->quiet && access(DEFAULT_DB_FILE, F_OK) != 0)
-		fprintf(stderr, "strata: no database given (--url, DATABASE_URL or .env): creating the embedded default %s\n",
+		fprintf(stderr,
+		        "strata: no database given (--url, DATABASE_URL or "
+		        ".env): creating the embedded default %s\n",
 		        url);
 	free(url);
 	return 0;
@@ -189,7 +247,8 @@ int main(int argc, char **argv)
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	ci = command_index(argc, argv);
 	if (ci < 0) {
-		/* no command word: global --help/--version, else a usage error */
+		/* no command word: global --help/--version, else a usage error
+		 */
 		c.cmd = &cmd_help;
 		if (parse_options(&c, argc, argv) < 0)
 			return EXIT_USAGE;
@@ -199,7 +258,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!(c.cmd = find_command(argv[ci]))) {
-		fprintf(stderr, "strata: unknown command '%s' (see 'strata help')\n",
+		fprintf(stderr,
+		        "strata: unknown command '%s' (see 'strata help')\n",
 		        argv[ci]);
 		return EXIT_USAGE;
 	}
@@ -211,13 +271,14 @@ int main(int argc, char **argv)
 		if (parse_options(&c, argc, argv) < 0)
 			return EXIT_USAGE;
 		if (c.cmd == &cmd_help && asked != &cmd_help) {
-			char *name[] = { (char *)asked->name };
+			char *name[] = {(char *)asked->name};
 			return cmd_help.run(&c, 1, name);
 		}
 	}
 	if (c.json)
 		c.events = json_array();
-	if (c.cmd != &cmd_help && (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
+	if (c.cmd != &cmd_help &&
+	    (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
 		strata_free(c.s);
 		json_decref(c.events);
 		return -rc;

@@ -6,9 +6,8 @@
 
 #include "cli.h"
 
-#define RED "31"
+#define RED    "31"
 #define YELLOW "33"
-#define BOLD "1"
 
 const char *paint(const struct cli *c, const char *color, const char *text,
                   char *buf, size_t n)
@@ -81,11 +80,11 @@ void out_error(struct cli *c, int rc)
 		fprintf(stderr, "%s:%d:%d: %s %s", e->file, e->line, e->column,
 		        paint(c, RED, "error:", b1, sizeof(b1)), msg);
 	else if (e && e->file)
-		fprintf(stderr, "%s: %s %s", e->file, paint(c, RED, "error:", b1, sizeof(b1)),
-		        msg);
+		fprintf(stderr, "%s: %s %s", e->file,
+		        paint(c, RED, "error:", b1, sizeof(b1)), msg);
 	else
-		fprintf(stderr, "strata: %s %s", paint(c, RED, "error:", b1, sizeof(b1)),
-		        msg);
+		fprintf(stderr, "strata: %s %s",
+		        paint(c, RED, "error:", b1, sizeof(b1)), msg);
 	if (e && e->sqlstate)
 		fprintf(stderr, " (SQLSTATE %s)", e->sqlstate);
 	fputc('\n', stderr);
@@ -155,23 +154,29 @@ void on_event(const strata_event *ev, void *data)
 		break;
 	case STRATA_EVENT_MIGRATION_BEGIN:
 		if (c->dry_run && !c->json)
-			printf("-- would %s %s_%s (%s)\n",
-			       ev->direction == STRATA_UP ? "apply" : "roll back",
-			       ev->migration->version, ev->migration->name, dir);
+			printf(
+			    "-- would %s %s_%s (%s)\n",
+			    ev->direction == STRATA_UP ? "apply" : "roll back",
+			    ev->migration->version, ev->migration->name, dir);
 		else if (c->verbose && !c->json)
 			printf("%s %s_%s ...\n",
-			       ev->direction == STRATA_UP ? "applying" : "rolling back",
+			       ev->direction == STRATA_UP ? "applying"
+			                                  : "rolling back",
 			       ev->migration->version, ev->migration->name);
 		if (c->dry_run && c->json)
-			record(c, ev, ev->direction == STRATA_UP ? "would_apply"
-			                                        : "would_roll_back");
+			record(c, ev,
+			       ev->direction == STRATA_UP ? "would_apply"
+			                                  : "would_roll_back");
 		break;
 	case STRATA_EVENT_MIGRATION_END:
 		if (c->json)
-			record(c, ev, ev->direction == STRATA_UP ? "applied" : "rolled_back");
+			record(c, ev,
+			       ev->direction == STRATA_UP ? "applied"
+			                                  : "rolled_back");
 		else if (!c->quiet)
 			printf("%-11s %s_%s (%lld ms)\n",
-			       ev->direction == STRATA_UP ? "applied" : "rolled back",
+			       ev->direction == STRATA_UP ? "applied"
+			                                  : "rolled back",
 			       ev->migration->version, ev->migration->name,
 			       ev->duration_ms);
 		break;
@@ -184,8 +189,8 @@ void on_event(const strata_event *ev, void *data)
 		break;
 	case STRATA_EVENT_STATEMENT:
 		if (!c->json)
-			printf("-- %s:%d:%d\n%s;\n\n", ev->file, ev->line, ev->column,
-			       ev->sql);
+			printf("-- %s:%d:%d\n%s;\n\n", ev->file, ev->line,
+			       ev->column, ev->sql);
 		break;
 	case STRATA_EVENT_NOTICE:
 		if (c->verbose)
@@ -194,7 +199,8 @@ void on_event(const strata_event *ev, void *data)
 	case STRATA_EVENT_WARNING:
 		if (!c->quiet)
 			fprintf(stderr, "strata: %s %s\n",
-			        paint(c, YELLOW, "warning:", b1, sizeof(b1)), ev->message);
+			        paint(c, YELLOW, "warning:", b1, sizeof(b1)),
+			        ev->message);
 		break;
 	}
 }

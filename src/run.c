@@ -11,8 +11,9 @@ int parse_count(struct cli *c, const char *arg, int *out)
 	long v = strtol(arg, &end, 10);
 
 	if (*end || end == arg || v < 1 || v > 1000000) {
-		out_usage_error(c, "'%s' is not a count of migrations (a number from 1)",
-		                arg);
+		out_usage_error(
+		    c, "'%s' is not a count of migrations (a number from 1)",
+		    arg);
 		return -1;
 	}
 	*out = (int)v;
@@ -22,7 +23,9 @@ int parse_count(struct cli *c, const char *arg, int *out)
 int parse_version(struct cli *c, const char *arg)
 {
 	if (!*arg || strspn(arg, "0123456789") != strlen(arg)) {
-		out_usage_error(c, "'%s' is not a version (digits only, like 20260105093000 or 000003)",
+		out_usage_error(c,
+		                "'%s' is not a version (digits only, like "
+		                "20260105093000 or 000003)",
 		                arg);
 		return -1;
 	}
@@ -39,8 +42,7 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	o.op = op;
 	o.count = count;
 	o.target = target;
-	o.flags = extra_flags |
-	          (c->dry_run ? STRATA_RUN_DRY_RUN : 0) |
+	o.flags = extra_flags | (c->dry_run ? STRATA_RUN_DRY_RUN : 0) |
 	          (c->allow_modified ? STRATA_RUN_ALLOW_MODIFIED : 0) |
 	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0);
 	rc = strata_run(c->s, &o, &done);
@@ -57,8 +59,8 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	} else if (!c->quiet && done == 0 && !c->dry_run) {
 		printf("nothing to do: %s\n",
 		       op == STRATA_OP_DOWN || op == STRATA_OP_REDO
-		               ? "no applied migration to roll back"
-		               : "the database is up to date");
+		           ? "no applied migration to roll back"
+		           : "the database is up to date");
 	}
 	return EXIT_OK;
 }

@@ -12,18 +12,22 @@
 #include <stddef.h>
 
 typedef struct strata_buf {
-	char *ptr;   /* owned unless it points at strata_buf_empty */
-	size_t len;  /* bytes before the terminating NUL */
-	size_t cap;  /* 0 while ptr is the shared empty string */
+	char *ptr;  /* owned unless it points at strata_buf_empty */
+	size_t len; /* bytes before the terminating NUL */
+	size_t cap; /* 0 while ptr is the shared empty string */
 } strata_buf;
 
 extern char strata_buf_empty[];
-#define STRATA_BUF_INIT { strata_buf_empty, 0, 0 }
+#define STRATA_BUF_INIT                                                        \
+	{                                                                      \
+		strata_buf_empty, 0, 0                                         \
+	}
 
 void strata_buf_init(strata_buf *b);
 /* Frees the storage and leaves `b` initialised and empty. */
 void strata_buf_dispose(strata_buf *b);
-/* Hands the string over; the caller frees it with free().  `b` is left empty. */
+/* Hands the string over; the caller frees it with free().  `b` is left empty.
+ */
 char *strata_buf_detach(strata_buf *b);
 void strata_buf_clear(strata_buf *b);
 
@@ -33,7 +37,7 @@ int strata_buf_add(strata_buf *b, const void *data, size_t len);
 int strata_buf_puts(strata_buf *b, const char *s);
 int strata_buf_putc(strata_buf *b, char c);
 int strata_buf_printf(strata_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int strata_buf_vprintf(strata_buf *b, const char *fmt, va_list ap);
 
 #endif

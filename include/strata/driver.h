@@ -35,13 +35,13 @@ typedef int (*strata_row_fn)(void *data, int ncols, const char *const *values);
 typedef void (*strata_message_fn)(void *data, const char *message);
 
 struct strata_driver {
-	const char *name;            /* "sqlite", "postgres" */
-	const char *const *schemes;  /* NULL-terminated URL schemes */
-	unsigned caps;               /* STRATA_CAP_* */
-	strata_dialect dialect;      /* which statement splitter applies */
+	const char *name;           /* "sqlite", "postgres" */
+	const char *const *schemes; /* NULL-terminated URL schemes */
+	unsigned caps;              /* STRATA_CAP_* */
+	strata_dialect dialect;     /* which statement splitter applies */
 
-	/* Must provide.  `url` is the full URL; `busy_ms` bounds waits for locks
-	 * the database itself takes (SQLite's busy timeout). */
+	/* Must provide.  `url` is the full URL; `busy_ms` bounds waits for
+	 * locks the database itself takes (SQLite's busy timeout). */
 	int (*open)(strata_conn **out, const char *url, int busy_ms,
 	            strata_error *err);
 	void (*close)(strata_conn *c); /* NULL-safe */
@@ -53,7 +53,8 @@ struct strata_driver {
 	            strata_error *err);
 
 	/* Must provide.  Runs one statement with text parameters $1..$n, which
-	 * appear in the SQL in ascending order; rows go to `fn` (may be NULL). */
+	 * appear in the SQL in ascending order; rows go to `fn` (may be NULL).
+	 */
 	int (*query)(strata_conn *c, const char *sql, int nparams,
 	             const char *const *params, strata_row_fn fn, void *data,
 	             strata_error *err);
@@ -64,8 +65,9 @@ struct strata_driver {
 
 	/* Must provide: whether a table (not a view) with exactly this name
 	 * exists; schema NULL means wherever unqualified names resolve. */
-	int (*table_exists)(strata_conn *c, const char *schema, const char *table,
-	                    int *out_exists, strata_error *err);
+	int (*table_exists)(strata_conn *c, const char *schema,
+	                    const char *table, int *out_exists,
+	                    strata_error *err);
 
 	/* May provide (with STRATA_CAP_ADVISORY_LOCK): a session-level lock on
 	 * `key`, waiting at most wait_ms, calling `on_wait` while it waits.
@@ -73,7 +75,8 @@ struct strata_driver {
 	 * not held.  Without them the engine relies on begin_sql taking the
 	 * database's write lock. */
 	int (*lock)(strata_conn *c, long long key, int wait_ms,
-	            strata_message_fn on_wait, void *wait_data, strata_error *err);
+	            strata_message_fn on_wait, void *wait_data,
+	            strata_error *err);
 	int (*unlock)(strata_conn *c, long long key, strata_error *err);
 
 	/* May provide: server messages go to `fn` as the server words them

@@ -20,7 +20,7 @@
 #include "strata/driver.h"
 
 struct strata_conn {
-	PGconn *pg;               /* owned */
+	PGconn *pg;                  /* owned */
 	strata_message_fn notice_fn; /* NULL: notices are dropped */
 	void *notice_data;
 };
@@ -595,7 +595,8 @@ done:
 }
 
 static int pg_lock(strata_conn *c, long long key, int wait_ms,
-                   strata_message_fn on_wait, void *wait_data, strata_error *err)
+                   strata_message_fn on_wait, void *wait_data,
+                   strata_error *err)
 {
 	strata_buf who = STRATA_BUF_INIT, msg = STRATA_BUF_INIT;
 	long long start = now_ms(), last_report = 0, elapsed;

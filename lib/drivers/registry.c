@@ -4,8 +4,8 @@
 #include "strata/driver.h"
 
 static const struct strata_driver *const drivers[] = {
-	&strata_driver_sqlite,
-	&strata_driver_postgres,
+    &strata_driver_sqlite,
+    &strata_driver_postgres,
 };
 
 const struct strata_driver *strata_driver_find(const char *url)

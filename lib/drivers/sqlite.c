@@ -38,11 +38,13 @@ static int sq_open(strata_conn **out, const char *url, int busy_ms,
 		free(path);
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
 	}
-	rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                     NULL);
+	rc = sqlite3_open_v2(path, &c->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		strata_error_set(err, STRATA_ECONNECT, "cannot open sqlite database '%s': %s",
-		                 path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		strata_error_set(err, STRATA_ECONNECT,
+		                 "cannot open sqlite database '%s': %s", path,
+		                 c->db ? sqlite3_errmsg(c->db)
+		                       : sqlite3_errstr(rc));
 		sqlite3_close(c->db);
 		free(c);
 		free(path);
@@ -95,7 +97,8 @@ static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
 	*err_offset = -1;
 	while (*tail) {
 		const char *head = tail;
-		if (sqlite3_prepare_v2(c->db, head, -1, &st, &tail) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(c->db, head, -1, &st, &tail) !=
+		    SQLITE_OK) {
 			int off = sqlite3_error_offset(c->db);
 			if (off >= 0)
 				*err_offset = (long)(head - sql) + off;
@@ -122,7 +125,8 @@ static int sq_query(strata_conn *c, const char *sql, int nparams,
 		return db_error(c->db, err, "");
 	/* "$1".."$n" are numbered by first appearance, which is ascending */
 	for (int i = 0; i < nparams; i++) {
-		rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT)
+		rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1,
+		                                   SQLITE_TRANSIENT)
 		               : sqlite3_bind_null(st, i + 1);
 		if (rc != SQLITE_OK) {
 			sqlite3_finalize(st);
@@ -147,11 +151,13 @@ static int sq_table_exists(strata_conn *c, const char *schema,
                            strata_error *err)
 {
 	strata_buf q = STRATA_BUF_INIT;
-	const char *params[1] = { table };
+	const char *params[1] = {table};
 	int rc;
 
 	/* schema is a validated identifier (session.c); quoting is enough */
-	strata_buf_printf(&q, "SELECT 1 FROM \"%s\".sqlite_master WHERE type = 'table' AND name = $1",
+	strata_buf_printf(&q,
+	                  "SELECT 1 FROM \"%s\".sqlite_master WHERE type = "
+	                  "'table' AND name = $1",
 	                  schema ? schema : "main");
 	*out_exists = 0;
 	rc = sq_query(c, q.ptr, 1, params, found_row, out_exists, err);
@@ -159,17 +165,17 @@ static int sq_table_exists(strata_conn *c, const char *schema,
 	return rc;
 }
 
-static const char *const sqlite_schemes[] = { "sqlite", "sqlite3", NULL };
+static const char *const sqlite_schemes[] = {"sqlite", "sqlite3", NULL};
 
 const struct strata_driver strata_driver_sqlite = {
-	.name = "sqlite",
-	.schemes = sqlite_schemes,
-	.caps = STRATA_CAP_TRANSACTIONAL_DDL,
-	.dialect = STRATA_DIALECT_SQLITE,
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.query = sq_query,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.table_exists = sq_table_exists,
+    .name = "sqlite",
+    .schemes = sqlite_schemes,
+    .caps = STRATA_CAP_TRANSACTIONAL_DDL,
+    .dialect = STRATA_DIALECT_SQLITE,
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .query = sq_query,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .table_exists = sq_table_exists,
 };

@@ -59,13 +59,17 @@ static void test_name_parse(void **state)
 	int kind;
 	(void)state;
 
-	assert_int_equal(migration_file_parse("20260105093000_create_users.up.sql", &v, &n, &kind), 0);
+	assert_int_equal(
+	    migration_file_parse("20260105093000_create_users.up.sql", &v, &n,
+	                         &kind),
+	    0);
 	assert_string_equal(v, "20260105093000");
 	assert_string_equal(n, "create_users");
 	assert_int_equal(kind, 1);
 	free(v);
 	free(n);
-	assert_int_equal(migration_file_parse("000012_add_2fa.down.sql", &v, &n, &kind), 0);
+	assert_int_equal(
+	    migration_file_parse("000012_add_2fa.down.sql", &v, &n, &kind), 0);
 	assert_string_equal(v, "000012");
 	assert_string_equal(n, "add_2fa");
 	assert_int_equal(kind, 2);
@@ -77,11 +81,13 @@ static void test_name_parse(void **state)
 	free(n);
 	assert_int_equal(migration_file_parse("abc_x.sql", &v, &n, &kind), -1);
 	assert_int_equal(migration_file_parse("1_Bad.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("1_bad-name.sql", &v, &n, &kind), -1);
+	assert_int_equal(migration_file_parse("1_bad-name.sql", &v, &n, &kind),
+	                 -1);
 	assert_int_equal(migration_file_parse("1_.sql", &v, &n, &kind), -1);
 	assert_int_equal(migration_file_parse("_x.sql", &v, &n, &kind), -1);
 	assert_int_equal(migration_file_parse("1x.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("1_x.sideways.sql", &v, &n, &kind), -1);
+	assert_int_equal(
+	    migration_file_parse("1_x.sideways.sql", &v, &n, &kind), -1);
 	assert_int_equal(migration_name_valid("add_users"), 1);
 	assert_int_equal(migration_name_valid("../etc"), 0);
 	assert_int_equal(migration_name_valid("a/b"), 0);
@@ -104,7 +110,8 @@ static void test_layouts_sorted(void **state)
 	const strata_migration *m;
 	(void)state;
 
-	put("10_c.sql", "-- strata:up\nCREATE TABLE c (x int);\n-- strata:down\nDROP TABLE c;\n");
+	put("10_c.sql", "-- strata:up\nCREATE TABLE c (x int);\n-- "
+	                "strata:down\nDROP TABLE c;\n");
 	put("2_b.up.sql", "CREATE TABLE b (x int);\n");
 	put("1_a.up.sql", "CREATE TABLE a (x int);\n");
 	put("1_a.down.sql", "DROP TABLE a;\n");
@@ -213,18 +220,21 @@ static void test_bom_and_crlf(void **state)
 	char a[65];
 	(void)state;
 
-	put("1_a.sql", "\xEF\xBB\xBF-- strata:up\r\nCREATE TABLE t (x int);\r\n-- strata:down\r\nDROP TABLE t;\r\n");
+	put("1_a.sql", "\xEF\xBB\xBF-- strata:up\r\nCREATE TABLE t (x "
+	               "int);\r\n-- strata:down\r\nDROP TABLE t;\r\n");
 	assert_int_equal(load(&s), 0);
 	strcpy(a, strata_migrations_get(s, 0)->checksum);
 	assert_non_null(strata_migrations_get(s, 0)->down_path);
 	strata_free(s);
 	/* the same file with LF endings and no BOM has the same checksum */
-	put("1_a.sql", "-- strata:up\nCREATE TABLE t (x int);\n-- strata:down\nDROP TABLE t;\n");
+	put("1_a.sql", "-- strata:up\nCREATE TABLE t (x int);\n-- "
+	               "strata:down\nDROP TABLE t;\n");
 	assert_int_equal(load(&t), 0);
 	assert_string_equal(strata_migrations_get(t, 0)->checksum, a);
 	strata_free(t);
 	/* and a real change does not */
-	put("1_a.sql", "-- strata:up\nCREATE TABLE t (y int);\n-- strata:down\nDROP TABLE t;\n");
+	put("1_a.sql", "-- strata:up\nCREATE TABLE t (y int);\n-- "
+	               "strata:down\nDROP TABLE t;\n");
 	assert_int_equal(load(&t), 0);
 	assert_string_not_equal(strata_migrations_get(t, 0)->checksum, a);
 	strata_free(t);
@@ -246,7 +256,9 @@ static void test_checksum_covers_up_only(void **state)
 	assert_int_equal(load(&t), 0);
 	assert_string_equal(strata_migrations_get(t, 0)->checksum, a);
 	/* sha-256 of "CREATE TABLE t (x int);\n" */
-	assert_string_equal(a, "af056ff8cbf6bb40effb8920e184f2eaf0b40f2eadc0ffa125e66952e89bf8f3");
+	assert_string_equal(
+	    a,
+	    "af056ff8cbf6bb40effb8920e184f2eaf0b40f2eadc0ffa125e66952e89bf8f3");
 	strata_free(t);
 }
 
@@ -261,7 +273,8 @@ static void test_missing_dir(void **state)
 	cfg.dir = "/nonexistent/strata/migrations";
 	assert_int_equal(strata_open(&s, &cfg), 0);
 	assert_int_equal(strata_migrations_load(s), STRATA_EIO);
-	assert_non_null(strstr(strata_errmsg(s), "/nonexistent/strata/migrations"));
+	assert_non_null(
+	    strstr(strata_errmsg(s), "/nonexistent/strata/migrations"));
 	strata_free(s);
 }
 
@@ -282,18 +295,24 @@ static void test_bad_table_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_name_parse),
-		cmocka_unit_test(test_version_cmp),
-		cmocka_unit_test_setup_teardown(test_layouts_sorted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directives, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_directive, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_marker_in_split_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_single_file_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_and_orphans, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bom_and_crlf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checksum_covers_up_only, setup, teardown),
-		cmocka_unit_test(test_missing_dir),
-		cmocka_unit_test(test_bad_table_name),
+	    cmocka_unit_test(test_name_parse),
+	    cmocka_unit_test(test_version_cmp),
+	    cmocka_unit_test_setup_teardown(test_layouts_sorted, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_directives, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_directive, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_marker_in_split_file, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_single_file_refusals, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicates_and_orphans, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_bom_and_crlf, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_checksum_covers_up_only, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_missing_dir),
+	    cmocka_unit_test(test_bad_table_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,14 +33,16 @@ static void test_redact(void **state)
 	redacts("postgres://bob@host/db", "postgres://bob@host/db");
 	redacts("sqlite:strata.db", "sqlite:strata.db");
 	/* a parameter merely ending in "password" is not the password */
-	redacts("postgres://h/db?xpassword=keep", "postgres://h/db?xpassword=keep");
-	redacts("host=h password=s3cret dbname=x", "host=h password=*** dbname=x");
+	redacts("postgres://h/db?xpassword=keep",
+	        "postgres://h/db?xpassword=keep");
+	redacts("host=h password=s3cret dbname=x",
+	        "host=h password=*** dbname=x");
 	assert_null(strata_url_redact(NULL));
 }
 
 static void sqlite_path(const char *url, const char *want)
 {
-	strata_error err = { 0 };
+	strata_error err = {0};
 	char *got;
 	assert_int_equal(strata_url_sqlite_path(url, &got, &err), 0);
 	assert_string_equal(got, want);
@@ -49,7 +51,7 @@ static void sqlite_path(const char *url, const char *want)
 
 static void test_sqlite_paths(void **state)
 {
-	strata_error err = { 0 };
+	strata_error err = {0};
 	char *got;
 	(void)state;
 
@@ -57,20 +59,26 @@ static void test_sqlite_paths(void **state)
 	sqlite_path("sqlite:db/app.db", "db/app.db");
 	sqlite_path("sqlite:///abs/path.db", "/abs/path.db");
 	sqlite_path("sqlite3:x.db", "x.db");
-	assert_int_equal(strata_url_sqlite_path("sqlite:", &got, &err), STRATA_EURL);
+	assert_int_equal(strata_url_sqlite_path("sqlite:", &got, &err),
+	                 STRATA_EURL);
 	assert_non_null(strstr(err.message, "no file"));
 	strata_error_dispose(&err);
-	assert_int_equal(strata_url_sqlite_path("postgres://x", &got, &err), STRATA_EURL);
+	assert_int_equal(strata_url_sqlite_path("postgres://x", &got, &err),
+	                 STRATA_EURL);
 	strata_error_dispose(&err);
 }
 
 static void test_driver_lookup(void **state)
 {
 	(void)state;
-	assert_ptr_equal(strata_driver_find("sqlite:x.db"), &strata_driver_sqlite);
-	assert_ptr_equal(strata_driver_find("sqlite3:x.db"), &strata_driver_sqlite);
-	assert_ptr_equal(strata_driver_find("postgres://h/d"), &strata_driver_postgres);
-	assert_ptr_equal(strata_driver_find("postgresql://h/d"), &strata_driver_postgres);
+	assert_ptr_equal(strata_driver_find("sqlite:x.db"),
+	                 &strata_driver_sqlite);
+	assert_ptr_equal(strata_driver_find("sqlite3:x.db"),
+	                 &strata_driver_sqlite);
+	assert_ptr_equal(strata_driver_find("postgres://h/d"),
+	                 &strata_driver_postgres);
+	assert_ptr_equal(strata_driver_find("postgresql://h/d"),
+	                 &strata_driver_postgres);
 	assert_null(strata_driver_find("mysql://h/d"));
 	assert_null(strata_driver_find("strata.db"));
 	assert_null(strata_driver_find("sqlitex:db"));
@@ -85,7 +93,9 @@ static void test_checksum_crlf(void **state)
 	assert_int_equal(strata_checksum_hex("a\nb\n", 4, b), 0);
 	assert_string_equal(a, b);
 	/* sha256("a\nb\n") */
-	assert_string_equal(b, "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2");
+	assert_string_equal(
+	    b,
+	    "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2");
 	/* a lone CR is content, not a line ending */
 	assert_int_equal(strata_checksum_hex("a\rb\n", 4, c), 0);
 	assert_string_not_equal(c, b);
@@ -94,10 +104,10 @@ static void test_checksum_crlf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact),
-		cmocka_unit_test(test_sqlite_paths),
-		cmocka_unit_test(test_driver_lookup),
-		cmocka_unit_test(test_checksum_crlf),
+	    cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_sqlite_paths),
+	    cmocka_unit_test(test_driver_lookup),
+	    cmocka_unit_test(test_checksum_crlf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
