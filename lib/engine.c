@@ -324,11 +324,10 @@ static int stmt_failed(strata *s, const struct migration_file *m,
 {
 	strata_error db = s->err;
 	const strata_stmt *st = &l->items[i];
-	const char *text = dir == STRATA_UP ? m->up_text : m->down_text;
-	const char *path = dir == STRATA_UP ? m->up_path : m->down_path;
+	struct section sec = migration_section(m, dir);
 
 	memset(&s->err, 0, sizeof(s->err));
-	strata_error_at(&s->err, STRATA_EDB, path, text,
+	strata_error_at(&s->err, STRATA_EDB, sec.path, sec.text,
 	                st->offset + (off > 0 ? (size_t)off : 0), "%s",
 	                db.message ? db.message : "statement failed");
 	s->err.sqlstate = db.sqlstate;
@@ -383,8 +382,7 @@ static void emit_statements(strata *s, const struct step *st,
 		ev.migration = &st->m->pub;
 		ev.direction = st->dir;
 		ev.sql = l->items[i].sql;
-		ev.file =
-		    st->dir == STRATA_UP ? st->m->up_path : st->m->down_path;
+		ev.file = migration_section(st->m, st->dir).path;
 		ev.line = l->items[i].line;
 		ev.column = l->items[i].column;
 		s->on_event(&ev, s->event_data);
@@ -426,10 +424,10 @@ static int step_statements(strata *s, const struct step *st, int no_tx,
 		    &s->err, STRATA_EIRREVERSIBLE,
 		    "the down section of %s_%s ('%s') has no statements",
 		    m->version, m->name, m->down_path);
-	if (!no_tx)
-		return check_tx_control(
-		    s, st->dir == STRATA_UP ? m->up_path : m->down_path,
-		    st->dir == STRATA_UP ? m->up_text : m->down_text, l);
+	if (!no_tx) {
+		struct section sec = migration_section(m, st->dir);
+		return check_tx_control(s, sec.path, sec.text, l);
+	}
 	return 0;
 }
 

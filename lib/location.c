@@ -201,3 +201,18 @@ int strata_stmt_list_push(strata_stmt_list *l, const char *text, size_t from,
 	l->count = n + 1;
 	return 0;
 }
+
+int strata_section_copy(char **out, const char *text, size_t start,
+                        size_t end, const char *path, strata_error *err)
+{
+	const char *nul = memchr(text + start, '\0', end - start);
+
+	*out = NULL;
+	if (nul)
+		return strata_error_at(err, STRATA_ESYNTAX, path, text,
+		                       (size_t)(nul - text),
+		                       "unexpected NUL byte in the SQL");
+	if (!(*out = strndup(text + start, end - start)))
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	return 0;
+}

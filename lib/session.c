@@ -174,20 +174,19 @@ int session_split(strata *s, const struct migration_file *m,
                   strata_direction dir, strata_stmt_list *out)
 {
 	const struct strata_driver *d;
-	const char *text = dir == STRATA_UP ? m->up_text : m->down_text;
-	const char *path = dir == STRATA_UP ? m->up_path : m->down_path;
-	size_t start = dir == STRATA_UP ? m->up_start : m->down_start;
-	size_t end = dir == STRATA_UP ? m->up_end : m->down_end;
+	struct section sec = migration_section(m, dir);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = session_driver(s, &d)) < 0)
 		return rc;
 	if (d->dialect == STRATA_DIALECT_POSTGRES)
-		return strata_split_pg(out, text, start, end, path, &s->err);
-	if ((rc = strata_split_sqlite(out, text, start, end, path, &s->err)) <
+		return strata_split_pg(out, sec.text, sec.start, sec.end, sec.path,
+		                       &s->err);
+	if ((rc = strata_split_sqlite(out, sec.text, sec.start, sec.end,
+	                               sec.path, &s->err)) <
 	        0 ||
-	    (rc = strata_sqlite_check(&s->sqlite_checker, out, text, path,
+	    (rc = strata_sqlite_check(&s->sqlite_checker, out, sec.text, sec.path,
 	                              &s->err)) < 0)
 		strata_stmt_list_dispose(out);
 	return rc;

@@ -19,6 +19,31 @@ struct migration_file {
 	size_t down_start, down_end;
 };
 
+/* One direction's section of a migration, as a view. */
+struct section {
+	const char *text; /* the whole file */
+	const char *path;
+	size_t start, end;
+};
+
+static inline struct section migration_section(const struct migration_file *m,
+                                               strata_direction dir)
+{
+	struct section s;
+	if (dir == STRATA_UP) {
+		s.text = m->up_text;
+		s.path = m->up_path;
+		s.start = m->up_start;
+		s.end = m->up_end;
+	} else {
+		s.text = m->down_text;
+		s.path = m->down_path;
+		s.start = m->down_start;
+		s.end = m->down_end;
+	}
+	return s;
+}
+
 struct strata {
 	char *url, *dir, *applied_by; /* owned */
 	char *table_schema;           /* owned; NULL: the default schema */

@@ -237,18 +237,13 @@ int strata_split_pg(strata_stmt_list *out, const char *text, size_t start,
 {
 	PgQuerySplitResult res;
 	size_t len = end - start, from, to, before, a, b;
-	const char *nul;
 	char *sql;
 	int rc = 0;
 
 	out->items = NULL;
 	out->count = 0;
-	if ((nul = memchr(text + start, '\0', len)))
-		return strata_error_at(err, STRATA_ESYNTAX, path, text,
-		                       (size_t)(nul - text),
-		                       "unexpected NUL byte in the SQL");
-	if (!(sql = strndup(text + start, len)))
-		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	if ((rc = strata_section_copy(&sql, text, start, end, path, err)) < 0)
+		return rc;
 
 	res = pg_query_split_with_parser(sql);
 	if (res.error) {

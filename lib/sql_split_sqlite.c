@@ -19,21 +19,16 @@
 int strata_split_sqlite(strata_stmt_list *out, const char *text, size_t start,
                         size_t end, const char *path, strata_error *err)
 {
-	size_t len = end - start, begin = 0;
-	const char *nul;
+	size_t begin = 0;
 	char *sql, saved;
 	int rc = 0;
 
 	out->items = NULL;
 	out->count = 0;
-	if ((nul = memchr(text + start, '\0', len)))
-		return strata_error_at(err, STRATA_ESYNTAX, path, text,
-		                       (size_t)(nul - text),
-		                       "unexpected NUL byte in the SQL");
 	/* A private copy, so each candidate can be cut after its ';' in place
 	 * instead of being copied out. */
-	if (!(sql = strndup(text + start, len)))
-		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	if ((rc = strata_section_copy(&sql, text, start, end, path, err)) < 0)
+		return rc;
 
 	for (char *semi = sql; (semi = strchr(semi, ';')); semi++) {
 		size_t stop = (size_t)(semi - sql) + 1;
