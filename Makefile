@@ -4,7 +4,11 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
+ifdef SANITIZE
+BUILD   ?= build-san
+else
 BUILD   ?= build
+endif
 
 PKGS    := sqlite3 libpq jansson libcrypto inih
 CFLAGS  ?= -O2 -g

@@ -12,11 +12,18 @@
 
 struct strata_conn {
 	sqlite3 *db;
+	int busy_ms; /* how long SQLite waits for another writer */
 };
 
-static int db_error(sqlite3 *db, strata_error *err, const char *what)
+static int db_error(strata_conn *c, strata_error *err, const char *what)
 {
+	sqlite3 *db = c->db;
 	int ext = sqlite3_extended_errcode(db);
+
+	if ((ext & 0xff) == SQLITE_BUSY)
+		return strata_error_set(err, STRATA_ELOCKED,
+		                        "timed out after %.1fs waiting for the database's write lock: another strata run or another program is writing (--lock-wait to wait longer)",
+		                        c->busy_ms / 1000.0);
 
 	strata_error_set(err, STRATA_EDB, "%s%s", what, sqlite3_errmsg(db));
 	if (ext != SQLITE_ERROR)
@@ -52,6 +59,7 @@ static int sq_open(strata_conn **out, const char *url, int busy_ms,
 	}
 	free(path);
 	sqlite3_busy_timeout(c->db, busy_ms);
+	c->busy_ms = busy_ms;
 	sqlite3_extended_result_codes(c->db, 1);
 	*out = c;
 	return 0;
@@ -83,7 +91,7 @@ static int run(strata_conn *c, sqlite3_stmt *st, strata_row_fn fn, void *data,
 			return rc;
 	}
 	if (rc != SQLITE_DONE)
-		return db_error(c->db, err, "");
+		return db_error(c, err, "");
 	return 0;
 }
 
@@ -102,7 +110,7 @@ static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
 			int off = sqlite3_error_offset(c->db);
 			if (off >= 0)
 				*err_offset = (long)(head - sql) + off;
-			return db_error(c->db, err, "");
+			return db_error(c, err, "");
 		}
 		if (!st) /* only whitespace or comments left */
 			break;
@@ -122,7 +130,7 @@ static int sq_query(strata_conn *c, const char *sql, int nparams,
 	int rc;
 
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(c->db, err, "");
+		return db_error(c, err, "");
 	/* "$1".."$n" are numbered by first appearance, which is ascending */
 	for (int i = 0; i < nparams; i++) {
 		rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1,
@@ -130,7 +138,7 @@ static int sq_query(strata_conn *c, const char *sql, int nparams,
 		               : sqlite3_bind_null(st, i + 1);
 		if (rc != SQLITE_OK) {
 			sqlite3_finalize(st);
-			return db_error(c->db, err, "");
+			return db_error(c, err, "");
 		}
 	}
 	rc = run(c, st, fn, data, err);
