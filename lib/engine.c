@@ -53,7 +53,7 @@ static long long lock_key(const strata *s)
 
 static void on_lock_wait(void *data, const char *message)
 {
-	session_emit(data, STRATA_EVENT_LOCK_WAIT, NULL, message);
+	strata_session_emit(data, STRATA_EVENT_LOCK_WAIT, NULL, message);
 }
 
 static int plan_add(strata *s, struct plan *p, const char *version,
@@ -65,7 +65,7 @@ static int plan_add(strata *s, struct plan *p, const char *version,
 		return strata_error_set(&s->err, STRATA_ENOMEM,
 		                        "out of memory");
 	p->steps = st;
-	st[p->count].m = session_find(s, version);
+	st[p->count].m = strata_session_find(s, version);
 	st[p->count].dir = dir;
 	p->count++;
 	return 0;
@@ -114,8 +114,8 @@ static int check_history(strata *s, const strata_status *st, unsigned flags)
 				    "(recorded %.12s, file %.12s)",
 				    e->migration->up_path, e->db_checksum,
 				    e->migration->checksum);
-				session_emit(s, STRATA_EVENT_WARNING,
-				             e->migration, b.ptr);
+				strata_session_emit(s, STRATA_EVENT_WARNING,
+				                    e->migration, b.ptr);
 			}
 		}
 	}
@@ -234,7 +234,8 @@ static int make_plan(strata *s, const strata_status *st,
 			strata_buf_printf(
 			    &b, "applied migration %s_%s has no file",
 			    st->entries[i].version, st->entries[i].name);
-			session_emit(s, STRATA_EVENT_WARNING, NULL, b.ptr);
+			strata_session_emit(s, STRATA_EVENT_WARNING, NULL,
+			                    b.ptr);
 			strata_buf_dispose(&b);
 		}
 	switch (o->op) {
@@ -410,7 +411,7 @@ static int step_statements(strata *s, const struct step *st, int no_tx,
 		s->err.way_out = strata_buf_detach(&b);
 		return STRATA_EIRREVERSIBLE;
 	}
-	if ((rc = session_split(s, m, st->dir, l)) < 0)
+	if ((rc = strata_session_split(s, m, st->dir, l)) < 0)
 		return rc;
 	/* refused when run, not when listed: a fresh template must not block
 	 * `new` or `status` */
@@ -445,7 +446,8 @@ static int step_in_tx(strata *s, const struct step *st,
 	if (!(s->driver->caps & STRATA_CAP_ADVISORY_LOCK)) {
 		char *state;
 		int found;
-		if ((rc = history_state(s, m->version, &state, &found)) < 0) {
+		if ((rc = strata_history_state(s, m->version, &state, &found)) <
+		    0) {
 			rollback(s);
 			return rc;
 		}
@@ -463,8 +465,8 @@ static int step_in_tx(strata *s, const struct step *st,
 			return rc;
 		}
 	rc = st->dir == STRATA_UP
-	         ? history_insert(s, m, "applied", now_ms() - t0)
-	         : history_delete(s, m->version);
+	         ? strata_history_insert(s, m, "applied", now_ms() - t0)
+	         : strata_history_delete(s, m->version);
 	if (rc < 0 ||
 	    (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
 		rollback(s);
@@ -484,8 +486,9 @@ static int step_no_tx(strata *s, const struct step *st,
 	long off;
 	int rc;
 
-	rc = st->dir == STRATA_UP ? history_insert(s, m, "dirty", 0)
-	                          : history_mark(s, m->version, "dirty", 0, 0);
+	rc = st->dir == STRATA_UP
+	         ? strata_history_insert(s, m, "dirty", 0)
+	         : strata_history_mark(s, m->version, "dirty", 0, 0);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < l->count; i++)
@@ -496,8 +499,8 @@ static int step_no_tx(strata *s, const struct step *st,
 			rc = stmt_failed(s, m, st->dir, l, i, off);
 			keep = s->err;
 			memset(&s->err, 0, sizeof(s->err));
-			history_mark(s, m->version, "dirty", (int)i + 1,
-			             now_ms() - t0);
+			strata_history_mark(s, m->version, "dirty", (int)i + 1,
+			                    now_ms() - t0);
 			strata_error_move(&s->err, &keep);
 			strata_buf_printf(
 			    &b,
@@ -520,8 +523,9 @@ static int step_no_tx(strata *s, const struct step *st,
 			return rc;
 		}
 	return st->dir == STRATA_UP
-	           ? history_mark(s, m->version, "applied", 0, now_ms() - t0)
-	           : history_delete(s, m->version);
+	           ? strata_history_mark(s, m->version, "applied", 0,
+	                                 now_ms() - t0)
+	           : strata_history_delete(s, m->version);
 }
 
 static int step_no_tx_flag(const struct step *st)
@@ -561,7 +565,8 @@ static int begin_run(strata *s, int dry, int *locked, strata_status **st)
 
 	*locked = 0;
 	*st = NULL;
-	if ((rc = session_load(s)) < 0 || (rc = session_connect(s)) < 0)
+	if ((rc = strata_session_load(s)) < 0 ||
+	    (rc = strata_session_connect(s)) < 0)
 		return rc;
 	if (!dry && s->driver->lock) {
 		rc = s->driver->lock(s->conn, lock_key(s), s->lock_wait_ms,
@@ -570,11 +575,11 @@ static int begin_run(strata *s, int dry, int *locked, strata_status **st)
 			return rc;
 		*locked = 1;
 	}
-	if ((!dry && (rc = history_ensure(s)) < 0) ||
-	    (rc = history_read(s, &h)) < 0)
+	if ((!dry && (rc = strata_history_ensure(s)) < 0) ||
+	    (rc = strata_history_read(s, &h)) < 0)
 		return rc;
-	if ((rc = status_build(s, &h, st)) < 0)
-		history_dispose(&h);
+	if ((rc = strata_status_build(s, &h, st)) < 0)
+		strata_history_dispose(&h);
 	return rc;
 }
 
@@ -641,8 +646,8 @@ int strata_force(strata *s, const char *version, int applied)
 
 	if ((rc = begin_run(s, 0, &locked, &st)) < 0)
 		goto done;
-	m = session_find(s, version);
-	if ((rc = history_state(s, version, &state, &found)) < 0)
+	m = strata_session_find(s, version);
+	if ((rc = strata_history_state(s, version, &state, &found)) < 0)
 		goto done;
 	if (applied && !m) {
 		rc = strata_error_set(&s->err, STRATA_ENOTFOUND,
@@ -660,8 +665,8 @@ int strata_force(strata *s, const char *version, int applied)
 	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
 	                          &s->err)) < 0)
 		goto done;
-	if ((found && (rc = history_delete(s, version)) < 0) ||
-	    (applied && (rc = history_insert(s, m, "applied", 0)) < 0) ||
+	if ((found && (rc = strata_history_delete(s, version)) < 0) ||
+	    (applied && (rc = strata_history_insert(s, m, "applied", 0)) < 0) ||
 	    (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
 		rollback(s);
 		goto done;

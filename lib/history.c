@@ -38,13 +38,13 @@ static int hq(strata *s, const char *fmt, int n, const char *const *params,
 	return rc;
 }
 
-int history_exists(strata *s, int *out)
+int strata_history_exists(strata *s, int *out)
 {
 	return s->driver->table_exists(s->conn, s->table_schema, s->table_name,
 	                               out, &s->err);
 }
 
-int history_ensure(strata *s)
+int strata_history_ensure(strata *s)
 {
 	static const char pg[] =
 	    "CREATE TABLE IF NOT EXISTS %s ("
@@ -70,7 +70,7 @@ int history_ensure(strata *s)
 	int exists, rc;
 
 	/* an existing table needs no DDL, and so no write lock */
-	if ((rc = history_exists(s, &exists)) < 0 || exists)
+	if ((rc = strata_history_exists(s, &exists)) < 0 || exists)
 		return rc;
 	if (s->table_schema && is_pg(s)) {
 		strata_buf q = STRATA_BUF_INIT;
@@ -85,7 +85,7 @@ int history_ensure(strata *s)
 	return hq(s, is_pg(s) ? pg : lite, 0, NULL, NULL, NULL);
 }
 
-void history_dispose(history *h)
+void strata_history_dispose(history *h)
 {
 	for (size_t i = 0; i < h->count; i++) {
 		history_row *r = &h->rows[i];
@@ -136,7 +136,7 @@ static int row_cmp(const void *a, const void *b)
 	                          ((const history_row *)b)->version);
 }
 
-int history_read(strata *s, history *out)
+int strata_history_read(strata *s, history *out)
 {
 	static const char pg[] =
 	    "SELECT version, name, checksum,"
@@ -149,17 +149,17 @@ int history_read(strata *s, history *out)
 	int exists, rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = history_exists(s, &exists)) < 0 || !exists)
+	if ((rc = strata_history_exists(s, &exists)) < 0 || !exists)
 		return rc;
 	rc = hq(s, is_pg(s) ? pg : lite, 0, NULL, add_row, out);
 	if (rc > 0 || rc == STRATA_ENOMEM || rc == STRATA_ERROR) {
-		history_dispose(out);
+		strata_history_dispose(out);
 		return strata_error_set(&s->err, rc > 0 ? STRATA_ERROR : rc,
 		                        "cannot read the history table '%s'",
 		                        s->table_name);
 	}
 	if (rc < 0) {
-		history_dispose(out);
+		strata_history_dispose(out);
 		return rc;
 	}
 	if (out->count > 1)
@@ -176,8 +176,8 @@ static int take_state(void *data, int ncols, const char *const *v)
 	return 0;
 }
 
-int history_state(strata *s, const char *version, char **out_state,
-                  int *out_found)
+int strata_history_state(strata *s, const char *version, char **out_state,
+                         int *out_found)
 {
 	const char *p[1] = {version};
 	int rc;
@@ -197,8 +197,8 @@ static void utc_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int history_insert(strata *s, const struct migration_file *m, const char *state,
-                   long long duration_ms)
+int strata_history_insert(strata *s, const struct migration_file *m,
+                          const char *state, long long duration_ms)
 {
 	char when[32], dur[24];
 	const char *p[7];
@@ -219,8 +219,8 @@ int history_insert(strata *s, const struct migration_file *m, const char *state,
 	    7, p, NULL, NULL);
 }
 
-int history_mark(strata *s, const char *version, const char *state,
-                 int failed_statement, long long duration_ms)
+int strata_history_mark(strata *s, const char *version, const char *state,
+                        int failed_statement, long long duration_ms)
 {
 	char dur[24], failed[16];
 	const char *p[4];
@@ -237,7 +237,7 @@ int history_mark(strata *s, const char *version, const char *state,
 	          4, p, NULL, NULL);
 }
 
-int history_delete(strata *s, const char *version)
+int strata_history_delete(strata *s, const char *version)
 {
 	const char *p[1] = {version};
 	return hq(s, "DELETE FROM %s WHERE version = $1", 1, p, NULL, NULL);

@@ -202,8 +202,8 @@ int strata_stmt_list_push(strata_stmt_list *l, const char *text, size_t from,
 	return 0;
 }
 
-int strata_section_copy(char **out, const char *text, size_t start,
-                        size_t end, const char *path, strata_error *err)
+int strata_section_copy(char **out, const char *text, size_t start, size_t end,
+                        const char *path, strata_error *err)
 {
 	const char *nul = memchr(text + start, '\0', end - start);
 

@@ -137,7 +137,7 @@ int strata_migration_new(strata *s, const char *name, unsigned flags,
 		                        "invalid migration name '%s': it must "
 		                        "not contain a path separator or '..'",
 		                        name);
-	if (!migration_name_valid(name))
+	if (!strata_migration_name_valid(name))
 		return strata_error_set(
 		    &s->err, STRATA_EUSAGE,
 		    "invalid migration name '%s': use lower-case letters, "

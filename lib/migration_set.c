@@ -40,7 +40,7 @@ int strata_version_cmp(const char *a, const char *b)
 	return c < 0 ? -1 : c > 0;
 }
 
-int migration_name_valid(const char *name)
+int strata_migration_name_valid(const char *name)
 {
 	if (!*name)
 		return 0;
@@ -52,8 +52,8 @@ int migration_name_valid(const char *name)
 }
 
 /* "<digits>_<name>[.up|.down].sql" -> parts; 0 or -1 when it does not parse. */
-int migration_file_parse(const char *file, char **version, char **name,
-                         int *kind)
+int strata_migration_file_parse(const char *file, char **version, char **name,
+                                int *kind)
 {
 	const char *p = file, *n0, *n1;
 	enum kind k;
@@ -293,7 +293,7 @@ static int find_sections(struct migration_file *m, size_t len,
 	return 0;
 }
 
-void migration_file_dispose(struct migration_file *m)
+void strata_migration_file_dispose(struct migration_file *m)
 {
 	if (m->down_text != m->up_text)
 		free(m->down_text);
@@ -395,7 +395,7 @@ static int list_dir(const char *dir, struct found **out, size_t *out_n,
 
 		if (nm[0] == '.' || l < 4 || strcmp(nm + l - 4, ".sql") != 0)
 			continue;
-		if (migration_file_parse(nm, &ver, &name, &kind) < 0) {
+		if (strata_migration_file_parse(nm, &ver, &name, &kind) < 0) {
 			rc = strata_error_set(
 			    err, STRATA_EFORMAT,
 			    "cannot parse migration file name '%s/%s': "
@@ -435,10 +435,10 @@ fail:
 	return rc;
 }
 
-void session_migrations_clear(strata *s)
+void strata_session_migrations_clear(strata *s)
 {
 	for (size_t i = 0; i < s->nmigs; i++)
-		migration_file_dispose(&s->migs[i]);
+		strata_migration_file_dispose(&s->migs[i]);
 	free(s->migs);
 	s->migs = NULL;
 	s->nmigs = 0;
@@ -494,7 +494,7 @@ int strata_migrations_load(strata *s)
 	size_t n = 0, i, j;
 	int rc;
 
-	session_migrations_clear(s);
+	strata_session_migrations_clear(s);
 	if ((rc = list_dir(s->dir, &f, &n, &s->err)) < 0)
 		return rc;
 	if (strata_hasher_new(&hasher) < 0) {
@@ -520,7 +520,7 @@ done:
 	found_free(f, n);
 	strata_hasher_free(hasher);
 	if (rc < 0)
-		session_migrations_clear(s);
+		strata_session_migrations_clear(s);
 	return rc;
 }
 
@@ -534,7 +534,7 @@ const strata_migration *strata_migrations_get(const strata *s, size_t i)
 	return i < s->nmigs ? &s->migs[i].pub : NULL;
 }
 
-struct migration_file *session_find(strata *s, const char *version)
+struct migration_file *strata_session_find(strata *s, const char *version)
 {
 	/* binary search: the list is sorted by version */
 	size_t lo = 0, hi = s->nmigs;

@@ -5,17 +5,17 @@
 #include "session.h"
 
 /* Whether `name` is a valid migration name: [a-z0-9_]+. */
-int migration_name_valid(const char *name);
+int strata_migration_name_valid(const char *name);
 
 /*
  * Parses "<digits>_<name>[.up|.down].sql".  On success fills *version and
  * *name (caller frees) and *kind (0 single file, 1 up, 2 down); returns -1
  * when the name does not parse.
  */
-int migration_file_parse(const char *file, char **version, char **name,
-                         int *kind);
+int strata_migration_file_parse(const char *file, char **version, char **name,
+                                int *kind);
 
-void migration_file_dispose(struct migration_file *m);
-void session_migrations_clear(strata *s);
+void strata_migration_file_dispose(struct migration_file *m);
+void strata_session_migrations_clear(strata *s);
 
 #endif

@@ -88,7 +88,7 @@ void strata_free(strata *s)
 		return;
 	if (s->driver)
 		s->driver->close(s->conn);
-	session_migrations_clear(s);
+	strata_session_migrations_clear(s);
 	strata_sqlite_checker_free(s->sqlite_checker);
 	strata_error_dispose(&s->err);
 	free(s->url);
@@ -111,7 +111,7 @@ const char *strata_errmsg(const strata *s)
 	return s->err.message ? s->err.message : "no error";
 }
 
-int session_driver(strata *s, const struct strata_driver **out)
+int strata_session_driver(strata *s, const struct strata_driver **out)
 {
 	char *shown;
 
@@ -131,17 +131,17 @@ int session_driver(strata *s, const struct strata_driver **out)
 
 static void on_notice(void *data, const char *message)
 {
-	session_emit(data, STRATA_EVENT_NOTICE, NULL, message);
+	strata_session_emit(data, STRATA_EVENT_NOTICE, NULL, message);
 }
 
-int session_connect(strata *s)
+int strata_session_connect(strata *s)
 {
 	const struct strata_driver *d;
 	int rc;
 
 	if (s->driver)
 		return 0;
-	if ((rc = session_driver(s, &d)) < 0)
+	if ((rc = strata_session_driver(s, &d)) < 0)
 		return rc;
 	if ((rc = d->open(&s->conn, s->url, s->lock_wait_ms, &s->err)) < 0)
 		return rc;
@@ -151,13 +151,13 @@ int session_connect(strata *s)
 	return 0;
 }
 
-int session_load(strata *s)
+int strata_session_load(strata *s)
 {
 	return s->loaded ? 0 : strata_migrations_load(s);
 }
 
-void session_emit(strata *s, strata_event_type type, const strata_migration *m,
-                  const char *message)
+void strata_session_emit(strata *s, strata_event_type type,
+                         const strata_migration *m, const char *message)
 {
 	strata_event ev;
 
@@ -170,24 +170,23 @@ void session_emit(strata *s, strata_event_type type, const strata_migration *m,
 	s->on_event(&ev, s->event_data);
 }
 
-int session_split(strata *s, const struct migration_file *m,
-                  strata_direction dir, strata_stmt_list *out)
+int strata_session_split(strata *s, const struct migration_file *m,
+                         strata_direction dir, strata_stmt_list *out)
 {
 	const struct strata_driver *d;
 	struct section sec = migration_section(m, dir);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = session_driver(s, &d)) < 0)
+	if ((rc = strata_session_driver(s, &d)) < 0)
 		return rc;
 	if (d->dialect == STRATA_DIALECT_POSTGRES)
-		return strata_split_pg(out, sec.text, sec.start, sec.end, sec.path,
-		                       &s->err);
+		return strata_split_pg(out, sec.text, sec.start, sec.end,
+		                       sec.path, &s->err);
 	if ((rc = strata_split_sqlite(out, sec.text, sec.start, sec.end,
-	                               sec.path, &s->err)) <
-	        0 ||
-	    (rc = strata_sqlite_check(&s->sqlite_checker, out, sec.text, sec.path,
-	                              &s->err)) < 0)
+	                              sec.path, &s->err)) < 0 ||
+	    (rc = strata_sqlite_check(&s->sqlite_checker, out, sec.text,
+	                              sec.path, &s->err)) < 0)
 		strata_stmt_list_dispose(out);
 	return rc;
 }

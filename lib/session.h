@@ -65,19 +65,19 @@ struct strata {
 };
 
 /* Connects on first use.  Fails with STRATA_EURL or STRATA_ECONNECT. */
-int session_connect(strata *s);
+int strata_session_connect(strata *s);
 
 /* The driver for s->url without connecting (for the dialect). */
-int session_driver(strata *s, const struct strata_driver **out);
+int strata_session_driver(strata *s, const struct strata_driver **out);
 
 /* Loads the files on first use. */
-int session_load(strata *s);
+int strata_session_load(strata *s);
 
-void session_emit(strata *s, strata_event_type type, const strata_migration *m,
-                  const char *message);
+void strata_session_emit(strata *s, strata_event_type type,
+                         const strata_migration *m, const char *message);
 
 /* The migration with this version, or NULL. */
-struct migration_file *session_find(strata *s, const char *version);
+struct migration_file *strata_session_find(strata *s, const char *version);
 
 /* ---- history.c: the history table ---- */
 
@@ -92,23 +92,23 @@ typedef struct history {
 	size_t count;
 } history;
 
-void history_dispose(history *h);
-int history_exists(strata *s, int *out);
-int history_ensure(strata *s);
-int history_read(strata *s, history *out);
+void strata_history_dispose(history *h);
+int strata_history_exists(strata *s, int *out);
+int strata_history_ensure(strata *s);
+int strata_history_read(strata *s, history *out);
 /* *out_found = 0 when no row has that version. */
-int history_state(strata *s, const char *version, char **out_state,
-                  int *out_found);
-int history_insert(strata *s, const struct migration_file *m, const char *state,
-                   long long duration_ms);
-int history_mark(strata *s, const char *version, const char *state,
-                 int failed_statement, long long duration_ms);
-int history_delete(strata *s, const char *version);
+int strata_history_state(strata *s, const char *version, char **out_state,
+                         int *out_found);
+int strata_history_insert(strata *s, const struct migration_file *m,
+                          const char *state, long long duration_ms);
+int strata_history_mark(strata *s, const char *version, const char *state,
+                        int failed_statement, long long duration_ms);
+int strata_history_delete(strata *s, const char *version);
 
 /* ---- status.c ---- */
 
 /* Builds a status from loaded files and a history read. */
-int status_build(strata *s, const history *h, strata_status **out);
+int strata_status_build(strata *s, const history *h, strata_status **out);
 
 /* ---- checksum.c / url.c ---- */
 
@@ -126,7 +126,7 @@ int strata_url_sqlite_path(const char *url, char **out, strata_error *err);
 
 /* The statements of a section of m, split by the session's dialect. */
 struct strata_stmt_list;
-int session_split(strata *s, const struct migration_file *m,
-                  strata_direction dir, struct strata_stmt_list *out);
+int strata_session_split(strata *s, const struct migration_file *m,
+                         strata_direction dir, struct strata_stmt_list *out);
 
 #endif

@@ -67,8 +67,8 @@ void strata_sqlite_checker_free(strata_sqlite_checker *c);
  * A NUL-terminated copy of text[start, end) for a splitter (caller frees).
  * A NUL byte inside would silently cut the SQL short: STRATA_ESYNTAX.
  */
-int strata_section_copy(char **out, const char *text, size_t start,
-                        size_t end, const char *path, strata_error *err);
+int strata_section_copy(char **out, const char *text, size_t start, size_t end,
+                        const char *path, strata_error *err);
 
 /* 1-based line and character column of byte `offset` in `text`. */
 void strata_location(const char *text, size_t offset, int *line, int *column);

@@ -34,7 +34,7 @@ void strata_status_free(strata_status *st)
 
 	if (!im)
 		return;
-	history_dispose(&im->h);
+	strata_history_dispose(&im->h);
 	free(im->pub.entries);
 	free(im);
 }
@@ -53,7 +53,7 @@ static void from_row(strata_status_entry *e, const history_row *r)
 }
 
 /* Takes ownership of *h (left empty). */
-int status_build(strata *s, const history *hin, strata_status **out)
+int strata_status_build(strata *s, const history *hin, strata_status **out)
 {
 	struct status_impl *im = calloc(1, sizeof(*im));
 	size_t i = 0, j = 0, n = 0;
@@ -124,10 +124,11 @@ int strata_status_read(strata *s, strata_status **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = session_load(s)) < 0 || (rc = session_connect(s)) < 0 ||
-	    (rc = history_read(s, &h)) < 0)
+	if ((rc = strata_session_load(s)) < 0 ||
+	    (rc = strata_session_connect(s)) < 0 ||
+	    (rc = strata_history_read(s, &h)) < 0)
 		return rc;
-	if ((rc = status_build(s, &h, out)) < 0)
-		history_dispose(&h);
+	if ((rc = strata_status_build(s, &h, out)) < 0)
+		strata_history_dispose(&h);
 	return rc;
 }

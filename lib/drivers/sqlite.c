@@ -21,9 +21,12 @@ static int db_error(strata_conn *c, strata_error *err, const char *what)
 	int ext = sqlite3_extended_errcode(db);
 
 	if ((ext & 0xff) == SQLITE_BUSY)
-		return strata_error_set(err, STRATA_ELOCKED,
-		                        "timed out after %.1fs waiting for the database's write lock: another strata run or another program is writing (--lock-wait to wait longer)",
-		                        c->busy_ms / 1000.0);
+		return strata_error_set(
+		    err, STRATA_ELOCKED,
+		    "timed out after %.1fs waiting for the database's write "
+		    "lock: another strata run or another program is writing "
+		    "(--lock-wait to wait longer)",
+		    c->busy_ms / 1000.0);
 
 	strata_error_set(err, STRATA_EDB, "%s%s", what, sqlite3_errmsg(db));
 	if (ext != SQLITE_ERROR)

@@ -60,38 +60,45 @@ static void test_name_parse(void **state)
 	(void)state;
 
 	assert_int_equal(
-	    migration_file_parse("20260105093000_create_users.up.sql", &v, &n,
-	                         &kind),
+	    strata_migration_file_parse("20260105093000_create_users.up.sql",
+	                                &v, &n, &kind),
 	    0);
 	assert_string_equal(v, "20260105093000");
 	assert_string_equal(n, "create_users");
 	assert_int_equal(kind, 1);
 	free(v);
 	free(n);
-	assert_int_equal(
-	    migration_file_parse("000012_add_2fa.down.sql", &v, &n, &kind), 0);
+	assert_int_equal(strata_migration_file_parse("000012_add_2fa.down.sql",
+	                                             &v, &n, &kind),
+	                 0);
 	assert_string_equal(v, "000012");
 	assert_string_equal(n, "add_2fa");
 	assert_int_equal(kind, 2);
 	free(v);
 	free(n);
-	assert_int_equal(migration_file_parse("7_x.sql", &v, &n, &kind), 0);
+	assert_int_equal(strata_migration_file_parse("7_x.sql", &v, &n, &kind),
+	                 0);
 	assert_int_equal(kind, 0);
 	free(v);
 	free(n);
-	assert_int_equal(migration_file_parse("abc_x.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("1_Bad.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("1_bad-name.sql", &v, &n, &kind),
-	                 -1);
-	assert_int_equal(migration_file_parse("1_.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("_x.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_file_parse("1x.sql", &v, &n, &kind), -1);
 	assert_int_equal(
-	    migration_file_parse("1_x.sideways.sql", &v, &n, &kind), -1);
-	assert_int_equal(migration_name_valid("add_users"), 1);
-	assert_int_equal(migration_name_valid("../etc"), 0);
-	assert_int_equal(migration_name_valid("a/b"), 0);
-	assert_int_equal(migration_name_valid(""), 0);
+	    strata_migration_file_parse("abc_x.sql", &v, &n, &kind), -1);
+	assert_int_equal(
+	    strata_migration_file_parse("1_Bad.sql", &v, &n, &kind), -1);
+	assert_int_equal(
+	    strata_migration_file_parse("1_bad-name.sql", &v, &n, &kind), -1);
+	assert_int_equal(strata_migration_file_parse("1_.sql", &v, &n, &kind),
+	                 -1);
+	assert_int_equal(strata_migration_file_parse("_x.sql", &v, &n, &kind),
+	                 -1);
+	assert_int_equal(strata_migration_file_parse("1x.sql", &v, &n, &kind),
+	                 -1);
+	assert_int_equal(
+	    strata_migration_file_parse("1_x.sideways.sql", &v, &n, &kind), -1);
+	assert_int_equal(strata_migration_name_valid("add_users"), 1);
+	assert_int_equal(strata_migration_name_valid("../etc"), 0);
+	assert_int_equal(strata_migration_name_valid("a/b"), 0);
+	assert_int_equal(strata_migration_name_valid(""), 0);
 }
 
 static void test_version_cmp(void **state)
