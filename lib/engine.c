@@ -476,6 +476,35 @@ static int step_in_tx(strata *s, const struct step *st,
 }
 
 /*
+ * What to do after a no-transaction section failed at statement i + 1, the
+ * statements before it having run for good.  For a down, "done" means the
+ * migration is rolled back, so the two ways out swap.
+ */
+static void dirty_way_out(strata_buf *b, const char *v, strata_direction dir,
+                          size_t i)
+{
+	const char *done = dir == STRATA_UP ? "" : " --pending";
+	const char *undone = dir == STRATA_UP ? " --pending" : "";
+
+	if (i == 0) {
+		strata_buf_printf(
+		    b,
+		    "no statement of this section ran; fix the failing one, "
+		    "then run 'strata force %s%s' and %s again",
+		    v, undone, dir == STRATA_UP ? "apply it" : "roll it back");
+		return;
+	}
+	strata_buf_printf(b,
+	                  "statements 1-%zu of this %s ran and stay done (no "
+	                  "transaction); repair the database by hand, then run "
+	                  "'strata force %s%s' if all of the %s's changes are "
+	                  "in place, or 'strata force %s%s' if none are",
+	                  i, dir == STRATA_UP ? "migration" : "rollback", v,
+	                  done, dir == STRATA_UP ? "migration" : "rollback", v,
+	                  undone);
+}
+
+/*
  * Runs a step outside a transaction.  The history row says "dirty" while it
  * runs, so a failure or a crash half-way is never mistaken for done.
  */
@@ -502,23 +531,7 @@ static int step_no_tx(strata *s, const struct step *st,
 			strata_history_mark(s, m->version, "dirty", (int)i + 1,
 			                    now_ms() - t0);
 			strata_error_move(&s->err, &keep);
-			strata_buf_printf(
-			    &b,
-			    "statements 1-%zu of this migration ran and stay "
-			    "applied (no transaction); repair the database by "
-			    "hand, then run 'strata force %s' if the "
-			    "migration's changes are all in place, or 'strata "
-			    "force %s --pending' if none are",
-			    i, m->version, m->version);
-			if (i == 0) {
-				strata_buf_clear(&b);
-				strata_buf_printf(
-				    &b,
-				    "the migration is marked dirty; fix the "
-				    "statement, then run 'strata force %s "
-				    "--pending' and apply it again",
-				    m->version);
-			}
+			dirty_way_out(&b, m->version, st->dir, i);
 			s->err.way_out = strata_buf_detach(&b);
 			return rc;
 		}

@@ -191,3 +191,23 @@ test_down_redo_goto_refuse_while_dirty() {
 	assert_eq "$(hist_versions)" "001,002"
 	assert_eq "$(table_exists a)$(table_exists b)" "11"
 }
+
+test_force_way_out_of_a_dirty_down_points_the_right_way() {
+	mig 001_a.up.sql 'create table a(id integer);
+create table b(id integer);'
+	mig 001_a.down.sql '-- strata:no-transaction
+drop table b;
+drop table nope;'
+	st up
+	assert_rc 0
+	st down
+	assert_rc 1
+	assert_err "statements 1-1 of this rollback ran"
+	assert_err "'strata force 001 --pending' if all of the rollback's changes are in place"
+	assert_err "'strata force 001' if none are"
+	assert_eq "$(sql "select state || ' ' || failed_statement from strata_migrations")" "dirty 2"
+	st force 001 --pending
+	assert_rc 0
+	st status --json
+	assert_eq "$(printf '%s' "$out" | jq -r '.migrations[0].state')" pending
+}
