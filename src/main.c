@@ -243,7 +243,9 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.lock_wait_s = 60;
-	c.color = isatty(STDERR_FILENO) && !getenv("NO_COLOR") &&
+	/* status paints stdout, errors paint stderr: both must be terminals */
+	c.color = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
+	          !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	ci = command_index(argc, argv);
 	if (ci < 0) {

@@ -224,3 +224,19 @@ test_help_flags_exit_zero_and_usage_errors_exit_two() {
 	assert_err "invalid history table name 'bad;name'"
 	assert_no "creating the embedded default"
 }
+
+test_color_only_when_both_streams_are_terminals() {
+	mig 001_a.up.sql 'create table a(id integer);'
+	unset NO_COLOR
+	export TERM=xterm
+	esc=$(printf '\033')
+	# a pseudo-terminal for both streams: the state is painted
+	script -qec "$STRATA status" /dev/null > tty.out
+	grep -q "$esc\[" tty.out || fail "no colour on a terminal"
+	# stdout piped: no escape codes, even though stderr is a terminal
+	script -qec "$STRATA status | cat" /dev/null > pipe.out
+	! grep -q "$esc\[" pipe.out || fail "colour codes in piped output"
+	# NO_COLOR wins over a terminal
+	NO_COLOR=1 script -qec "$STRATA status" /dev/null > nocolor.out
+	! grep -q "$esc\[" nocolor.out || fail "colour despite NO_COLOR"
+}
