@@ -85,9 +85,7 @@ typedef enum strata_direction {
 
 /* Progress reports.  Pointers inside are valid only during the callback. */
 typedef enum strata_event_type {
-	STRATA_EVENT_DEFAULT_URL, /* message: the URL used when none was given
-	                           */
-	STRATA_EVENT_LOCK_WAIT,   /* message: who holds the lock */
+	STRATA_EVENT_LOCK_WAIT, /* message: who holds the lock */
 	STRATA_EVENT_MIGRATION_BEGIN,
 	STRATA_EVENT_MIGRATION_END,  /* duration_ms set */
 	STRATA_EVENT_MIGRATION_SKIP, /* another run applied it meanwhile */

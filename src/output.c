@@ -146,8 +146,6 @@ void on_event(const strata_event *ev, void *data)
 	char b1[64];
 
 	switch (ev->type) {
-	case STRATA_EVENT_DEFAULT_URL:
-		break;
 	case STRATA_EVENT_LOCK_WAIT:
 		if (!c->quiet)
 			fprintf(stderr, "strata: %s\n", ev->message);

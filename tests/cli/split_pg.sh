@@ -60,14 +60,6 @@ insert into s values (\$\$dollar;\$\$)"
 	assert_eq "$(sql "select count(*) from s where v in ('a;b', 'dollar;')")" 2
 }
 
-test_split_last_statement_without_semicolon() {
-	printf 'create table a(id integer);\ninsert into a values (1)' >x
-	mkdir migrations && mv x migrations/001_a.up.sql
-	st up
-	assert_rc 0
-	assert_eq "$(sql "select count(*) from a")" 1
-}
-
 test_split_locations_after_multiline_dollar_quote() {
 	mig 001_fn.up.sql 'create function f() returns integer language plpgsql as $$
 begin

@@ -51,14 +51,6 @@ insert into s values ('x' || ';')"
 	assert_eq "$(sql "select count(*) from s where v = 'a;b'")" 1
 }
 
-test_split_last_statement_without_semicolon() {
-	printf 'create table a(id integer);\ninsert into a values (1)' >x
-	mkdir migrations && mv x migrations/001_a.up.sql
-	st up
-	assert_rc 0
-	assert_eq "$(sql "select count(*) from a")" 1
-}
-
 test_split_trigger_without_end_refused_before_running() {
 	mig 001_a.up.sql 'create table a(id integer);'
 	mig 002_trg.up.sql 'create table t(id integer);

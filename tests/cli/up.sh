@@ -256,3 +256,11 @@ test_up_global_options_before_and_after_command() {
 	assert_eq "$(hist_versions h1)" "001,002"
 	assert_eq "$(table_exists p)" 1
 }
+
+test_split_last_statement_without_semicolon() {
+	printf 'create table a(id integer);\ninsert into a values (1)' >x
+	mkdir migrations && mv x migrations/001_a.up.sql
+	st up
+	assert_rc 0
+	assert_eq "$(sql "select count(*) from a")" 1
+}
