@@ -24,7 +24,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC := $(sort $(wildcard lib/*.c lib/drivers/*.c))
+LIB_SRC := $(sort $(wildcard lib/*.c lib/drivers/*.c lib/lint/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -89,7 +89,7 @@ install: all
 	install -m 644 include/strata/*.h $(DESTDIR)$(PREFIX)/include/strata/
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) include/*.h include/strata/*.h lib/*.h
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) include/*.h include/strata/*.h lib/*.h lib/lint/*.h
 
 clean:
 	rm -rf $(BUILD)

@@ -42,7 +42,8 @@ enum {
 	STRATA_ENOTFOUND = -14,     /* no migration has that version */
 	STRATA_EIRREVERSIBLE = -15, /* the migration has no down section */
 	STRATA_EUSAGE = -16,        /* an argument is invalid */
-	STRATA_EEXISTS = -17        /* a file to be created already exists */
+	STRATA_EEXISTS = -17,       /* a file to be created already exists */
+	STRATA_EUNSAFE = -18 /* lint found errors before a run (see lint) */
 };
 
 /*
@@ -91,8 +92,11 @@ typedef enum strata_event_type {
 	STRATA_EVENT_MIGRATION_SKIP, /* another run applied it meanwhile */
 	STRATA_EVENT_STATEMENT,      /* dry run: sql, file, line, column */
 	STRATA_EVENT_NOTICE,         /* a message from the server */
-	STRATA_EVENT_WARNING /* message: something allowed but suspicious */
+	STRATA_EVENT_WARNING, /* message: something allowed but suspicious */
+	STRATA_EVENT_FINDING  /* pre-flight lint of a run: `finding` set */
 } strata_event_type;
+
+struct strata_finding;
 
 typedef struct strata_event {
 	strata_event_type type;
@@ -103,6 +107,7 @@ typedef struct strata_event {
 	const char *sql;
 	const char *file;
 	int line, column;
+	const struct strata_finding *finding; /* STRATA_EVENT_FINDING only */
 } strata_event;
 
 typedef void (*strata_event_fn)(const strata_event *ev, void *data);
@@ -212,6 +217,7 @@ typedef enum strata_op {
 #define STRATA_RUN_ALLOW_MODIFIED     (1u << 1)
 #define STRATA_RUN_ALLOW_OUT_OF_ORDER (1u << 2)
 #define STRATA_RUN_ALL                (1u << 3) /* down: every applied */
+#define STRATA_RUN_ALLOW_UNSAFE       (1u << 4) /* lint errors do not stop up */
 
 typedef struct strata_run_opts {
 	strata_op op;
@@ -222,8 +228,11 @@ typedef struct strata_run_opts {
 
 /*
  * Takes the run lock, creates the history table if needed, plans against the
- * history read under the lock, and runs each migration in its own
- * transaction (unless it is marked no-transaction).  Stops at the first
+ * history read under the lock, lints the up sections about to run (findings
+ * reach the event callback as STRATA_EVENT_FINDING; errors stop the run with
+ * STRATA_EUNSAFE before anything runs, unless STRATA_RUN_ALLOW_UNSAFE), and
+ * runs each migration in its own transaction (unless it is marked
+ * no-transaction).  Stops at the first
  * failure; migrations completed before it stay applied.  *out_done, when not
  * NULL, receives how many migrations were applied or rolled back.
  */
@@ -238,5 +247,153 @@ int strata_force(strata *s, const char *version, int applied);
 
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);
+
+/* ---- lint --------------------------------------------------------------- */
+
+typedef enum strata_severity {
+	STRATA_SEVERITY_OFF = 0, /* the rule does not run */
+	STRATA_SEVERITY_INFO,
+	STRATA_SEVERITY_WARNING,
+	STRATA_SEVERITY_ERROR
+} strata_severity;
+
+/* "off", "info", "warning", "error"; strata_severity_parse returns -1 for
+ * anything else. */
+const char *strata_severity_name(strata_severity sev);
+int strata_severity_parse(const char *name);
+
+typedef enum strata_dialect {
+	STRATA_DIALECT_AUTO = 0, /* from the session's URL */
+	STRATA_DIALECT_POSTGRES,
+	STRATA_DIALECT_SQLITE
+} strata_dialect;
+
+/* One problem found.  Valid only during the callback. */
+typedef struct strata_finding {
+	const char *rule; /* e.g. "index-without-concurrently" */
+	strata_severity severity;
+	const char *message;     /* one line */
+	const char *help;        /* the safe rewrite, as SQL; may be NULL */
+	const char *file;        /* may be NULL for a finding about a migration */
+	int line, column;        /* 1-based; column counts characters */
+	const char *source_line; /* the text of `line`; may be NULL */
+	const char *version;     /* the migration's version; NULL for a loose file */
+	strata_direction direction;
+} strata_finding;
+
+/* PostgreSQL's table lock modes, weakest first. */
+typedef enum strata_lock_mode {
+	STRATA_LOCK_NONE = 0,
+	STRATA_LOCK_ACCESS_SHARE,
+	STRATA_LOCK_ROW_SHARE,
+	STRATA_LOCK_ROW_EXCLUSIVE,
+	STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE,
+	STRATA_LOCK_SHARE,
+	STRATA_LOCK_SHARE_ROW_EXCLUSIVE,
+	STRATA_LOCK_EXCLUSIVE,
+	STRATA_LOCK_ACCESS_EXCLUSIVE,
+	STRATA_LOCK_DATABASE_WRITE /* SQLite: the whole database's write lock */
+} strata_lock_mode;
+
+/* "ACCESS EXCLUSIVE", ...; "" for STRATA_LOCK_NONE. */
+const char *strata_lock_mode_name(strata_lock_mode mode);
+
+typedef enum strata_risk {
+	STRATA_RISK_LOW = 0,
+	STRATA_RISK_MEDIUM,
+	STRATA_RISK_HIGH
+} strata_risk;
+
+const char *strata_risk_name(strata_risk risk); /* "low", ... */
+
+#define STRATA_TOUCH_REWRITE (1u << 0) /* every row is rewritten */
+#define STRATA_TOUCH_SCAN    (1u << 1) /* every row is read under the lock */
+#define STRATA_TOUCH_NEW     (1u << 2) /* created earlier in this migration */
+#define STRATA_TOUCH_DATA_LOSS (1u << 3) /* rows or columns are dropped */
+
+/* A table (or index, view...) that a statement touches, for --explain. */
+typedef struct strata_touch {
+	const char *table;
+	strata_lock_mode lock;
+	unsigned effects; /* STRATA_TOUCH_* */
+	long long rows;   /* live estimate; -1 unknown */
+	long long bytes;  /* live size; -1 unknown */
+} strata_touch;
+
+/* What one statement does, for `lint --explain`.  Valid during the
+ * callback only. */
+typedef struct strata_statement_report {
+	const char *file;
+	int line, column;
+	const char *version; /* NULL for a loose file */
+	strata_direction direction;
+	int index;          /* 1-based within its section */
+	const char *kind;   /* "ALTER TABLE", "CREATE INDEX", ... */
+	const char *text;   /* the statement's first line, shortened */
+	const strata_touch *touches;
+	size_t ntouches;
+	strata_risk risk;
+	const char *why; /* one line: why that risk */
+} strata_statement_report;
+
+typedef void (*strata_finding_fn)(const strata_finding *f, void *data);
+typedef void (*strata_statement_fn)(const strata_statement_report *r,
+                                    void *data);
+
+#define STRATA_LINT_LIVE     (1u << 0) /* read sizes, indexes, functions
+                                          from the database (PostgreSQL) */
+#define STRATA_LINT_SUPABASE (1u << 1) /* the supabase profile's rules */
+
+typedef struct strata_lint_opts {
+	strata_dialect dialect;
+	int pg_version;  /* major version; 0: the live server's, else 15 */
+	unsigned flags;  /* STRATA_LINT_* */
+	strata_finding_fn on_finding;     /* required */
+	strata_statement_fn on_statement; /* may be NULL: no explain */
+	void *data;
+} strata_lint_opts;
+
+typedef struct strata_lint_totals {
+	int files, statements;
+	int errors, warnings, infos;
+} strata_lint_totals;
+
+/*
+ * Lints every migration in the session's directory, up and down sections,
+ * in version order.  Findings go to o->on_finding; a file that does not
+ * parse is a finding (rule "syntax-error"), not a failure.  Returns 0 when
+ * every file was read (whatever was found), or a negative STRATA_E* code
+ * when a file could not be read or the database not reached.  *totals
+ * (may be NULL) is added to, not reset.
+ */
+int strata_lint_dir(strata *s, const strata_lint_opts *o,
+                    strata_lint_totals *totals);
+
+/*
+ * Lints one file: a migration file (any name; a file with '-- strata:up'
+ * has its sections linted apart, a NAME.up.sql has its NAME.down.sql looked
+ * for) or any SQL file, taken as an up section.  As strata_lint_dir().
+ */
+int strata_lint_file(strata *s, const char *path, const strata_lint_opts *o,
+                     strata_lint_totals *totals);
+
+/*
+ * Rule configuration for the session's later lint runs (and pre-flights).
+ * STRATA_EUSAGE when no rule has that name.
+ */
+int strata_lint_rule_set(strata *s, const char *rule, strata_severity sev);
+
+/* The rules, for listing: name, default severity, one-line summary. */
+typedef struct strata_rule_info {
+	const char *name;
+	strata_severity severity; /* default */
+	strata_dialect dialect;   /* which dialect it checks */
+	const char *summary;
+	int opt_in; /* off unless enabled (or the profile asks for it) */
+} strata_rule_info;
+
+size_t strata_lint_rule_count(void);
+/* NULL past the end; the struct is valid until the next call. */
+const strata_rule_info *strata_lint_rule_get(size_t i);
 
 #endif

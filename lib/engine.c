@@ -17,6 +17,7 @@
 #include "error.h"
 #include "session.h"
 #include "split.h"
+#include "lint/lint.h"
 
 struct step {
 	struct migration_file *m;
@@ -606,6 +607,33 @@ static void end_run(strata *s, int locked, strata_status *st)
 	}
 }
 
+/*
+ * Lints the up sections about to run, with the live database's facts; the
+ * findings go to the event callback.  Errors stop the run before anything
+ * has run, unless the caller allows unsafe migrations.
+ */
+static int preflight(strata *s, const struct plan *p, unsigned flags)
+{
+	strata_lint_totals t = {0};
+	int rc;
+
+	for (size_t i = 0; i < p->count; i++)
+		if (p->steps[i].dir == STRATA_UP &&
+		    (rc = strata_lint_preflight(s, p->steps[i].m, &t)) < 0)
+			return rc;
+	if (t.errors == 0 || (flags & STRATA_RUN_ALLOW_UNSAFE))
+		return 0;
+	strata_error_set(&s->err, STRATA_EUNSAFE,
+	                 "lint found %d error%s in the migrations to apply: "
+	                 "nothing was run",
+	                 t.errors, t.errors == 1 ? "" : "s");
+	strata_error_field(&s->err.way_out,
+	                   "fix them, silence one with '-- strata:ignore RULE "
+	                   "reason' above its statement, or run again with "
+	                   "--allow-unsafe");
+	return STRATA_EUNSAFE;
+}
+
 int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 {
 	int dry = (o->flags & STRATA_RUN_DRY_RUN) != 0, locked, rc, done = 0;
@@ -631,6 +659,8 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		                          step_no_tx_flag(&p.steps[i]),
 		                          &lists[i])) < 0)
 			goto done;
+	if ((rc = preflight(s, &p, o->flags)) < 0)
+		goto done;
 	for (i = 0; i < p.count; i++) {
 		if ((rc = run_step(s, &p.steps[i], &lists[i], dry)) < 0)
 			goto done;

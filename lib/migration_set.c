@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "migration_set.h"
@@ -213,6 +214,9 @@ static int scan_directives(const char *path, const char *text, size_t start,
 		if (w != (size_t)-1) {
 			if (word_is(text, w, wlen, "no-transaction")) {
 				*no_tx = 1;
+			} else if (word_is(text, w, wlen, "ignore") ||
+			           word_is(text, w, wlen, "ignore-file")) {
+				/* lint's: it checks the rule names */
 			} else if (word_is(text, w, wlen, "up") ||
 			           word_is(text, w, wlen, "down")) {
 				return strata_error_at(
@@ -224,7 +228,7 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				return strata_error_at(
 				    err, STRATA_EFORMAT, path, text, w - 7,
 				    "unknown directive 'strata:%.*s' (known: "
-				    "no-transaction)",
+				    "no-transaction, ignore, ignore-file)",
 				    (int)wlen, text + w);
 			}
 		}
@@ -351,6 +355,84 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	m->pub.down_path = m->down_path;
 	m->pub.checksum = m->checksum;
 	return 0;
+}
+
+/* Whether the file text has a "-- strata:up" line. */
+static int has_up_marker(const char *t, size_t len)
+{
+	for (size_t p = 0; p < len;) {
+		size_t eol = line_end(t, p, len), wlen;
+		size_t w = directive_at(t, p, eol, &wlen);
+		if (w != (size_t)-1 && word_is(t, w, wlen, "up"))
+			return 1;
+		p = eol + 1;
+	}
+	return 0;
+}
+
+int strata_migration_file_load(struct migration_file *m, const char *path,
+                               strata_hasher *hasher, strata_error *err)
+{
+	const char *base = strrchr(path, '/');
+	char *version = NULL, *name = NULL;
+	int kind = -1, rc = 0, no_tx = 0;
+
+	memset(m, 0, sizeof(*m));
+	base = base ? base + 1 : path;
+	if (strata_migration_file_parse(base, &version, &name, &kind) == 0) {
+		m->version = version;
+		m->name = name;
+	} else if (!(m->name = strdup(base))) {
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	}
+	if (kind == 2) {
+		/* a down file alone: its section is the down one */
+		size_t len;
+		if (!(m->down_path = strdup(path)))
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
+		if ((rc = read_text(path, &m->down_text, &len, err)) < 0)
+			return rc;
+		m->down_end = len;
+		if (!(m->up_text = strdup("")) || !(m->up_path = strdup(path)))
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
+		m->pub.flags |= STRATA_MIG_DOWN_ONLY;
+		if ((rc = scan_directives(path, m->down_text, 0, len, &no_tx,
+		                          err)) < 0)
+			return rc;
+		m->pub.flags |= no_tx ? STRATA_MIG_DOWN_NO_TX : 0;
+		m->pub.version = m->version;
+		m->pub.name = m->name;
+		return 0;
+	}
+	if (!(m->up_path = strdup(path)))
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	if (kind == 1) {
+		size_t n = strlen(path);
+		char *down = malloc(n + 3);
+		if (!down)
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
+		memcpy(down, path, n - 7);
+		strcpy(down + n - 7, ".down.sql");
+		if (access(down, F_OK) == 0)
+			m->down_path = down;
+		else
+			free(down);
+	} else {
+		size_t len;
+		if ((rc = read_text(path, &m->up_text, &len, err)) < 0)
+			return rc;
+		if (has_up_marker(m->up_text, len))
+			m->pub.flags |= STRATA_MIG_SINGLE_FILE;
+		free(m->up_text);
+		m->up_text = NULL;
+		/* neither named nor marked: a plain SQL file, all "up" */
+		if (!(m->pub.flags & STRATA_MIG_SINGLE_FILE) && kind != 0)
+			m->pub.flags |= STRATA_MIG_LOOSE;
+	}
+	return migration_read(m, hasher, err);
 }
 
 static int found_cmp(const void *a, const void *b)

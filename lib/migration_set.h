@@ -15,6 +15,18 @@ int strata_migration_name_valid(const char *name);
 int strata_migration_file_parse(const char *file, char **version, char **name,
                                 int *kind);
 
+/*
+ * Loads one file given by path, for lint: a migration by its name (an
+ * NAME.up.sql finds its NAME.down.sql; a NAME.down.sql alone is a down
+ * section), a file with '-- strata:up' as a single-file migration, or any
+ * other SQL file as an up section (flag STRATA_MIG_LOOSE).  m->version is
+ * NULL when the name is not a migration's.  Dispose m even on failure.
+ */
+#define STRATA_MIG_LOOSE     (1u << 16) /* not a migration: no down expected */
+#define STRATA_MIG_DOWN_ONLY (1u << 17) /* a NAME.down.sql given alone */
+int strata_migration_file_load(struct migration_file *m, const char *path,
+                               strata_hasher *hasher, strata_error *err);
+
 void strata_migration_file_dispose(struct migration_file *m);
 void strata_session_migrations_clear(strata *s);
 

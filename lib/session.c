@@ -90,6 +90,7 @@ void strata_free(strata *s)
 		s->driver->close(s->conn);
 	strata_session_migrations_clear(s);
 	strata_sqlite_checker_free(s->sqlite_checker);
+	free(s->lint_sev);
 	strata_error_dispose(&s->err);
 	free(s->url);
 	free(s->dir);

@@ -58,6 +58,8 @@ struct strata {
 	strata_conn *conn;
 
 	struct strata_sqlite_checker *sqlite_checker; /* owned; lazily opened */
+	signed char *lint_sev; /* owned: configured severity by rule index,
+	                          -1 where not configured; NULL: none */
 
 	struct migration_file *migs; /* owned, sorted by version */
 	size_t nmigs;

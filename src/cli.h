@@ -8,6 +8,7 @@
 #include "strata.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
+enum { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_GITHUB };
 
 struct cli {
 	/* global options */
@@ -16,7 +17,13 @@ struct cli {
 	/* command options; each command accepts only its own (main.c) */
 	const char *to;
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
-	int allow_modified, allow_out_of_order;
+	int allow_modified, allow_out_of_order, allow_unsafe;
+	/* lint */
+	int format; /* FORMAT_* */
+	int explain, strict, list_rules, profile_supabase, pg_version;
+	strata_dialect dialect;
+	const char *rules[64]; /* --rule NAME=SEVERITY, in order */
+	int nrules;
 	int asked_help; /* -h or --help was given */
 
 	const struct command *cmd;
@@ -35,7 +42,7 @@ struct command {
 };
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
-	cmd_status, cmd_version, cmd_force, cmd_help;
+	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint;
 extern const struct command *const commands[];
 
 /* output.c */
@@ -47,6 +54,8 @@ json_t *json_error(const strata_error *e, int rc);
 const char *paint(const struct cli *c, const char *color, const char *text,
                   char *buf, size_t n);
 void on_event(const strata_event *ev, void *data);
+/* A lint finding as text: location, rule, source line, caret, help. */
+void out_finding(const struct cli *c, FILE *fp, const strata_finding *f);
 
 /* run.c: up, down, redo and goto share one runner */
 int run_migrations(struct cli *c, strata_op op, int count, const char *target,
@@ -57,5 +66,8 @@ int parse_version(struct cli *c, const char *arg);
 /* config.c */
 #define DEFAULT_DB_FILE "strata.db"
 char *resolve_url(struct cli *c, int *out_defaulted);
+/* Rule severities and lint settings: strata.ini's [lint] section, then the
+ * command line.  Prints and returns -1 on an unknown rule or value. */
+int apply_lint_config(struct cli *c);
 
 #endif

@@ -15,7 +15,7 @@ static int go(struct cli *c, int argc, char **argv)
 const struct command cmd_goto = {
     .name = "goto",
     .run = go,
-    .options = " dry-run allow-modified allow-out-of-order ",
+    .options = " dry-run allow-modified allow-out-of-order allow-unsafe ",
     .usage =
         "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order]",
     .summary = "migrate up or down until VERSION is the newest applied",

@@ -23,7 +23,7 @@ static int up(struct cli *c, int argc, char **argv)
 const struct command cmd_up = {
     .name = "up",
     .run = up,
-    .options = " to dry-run allow-modified allow-out-of-order ",
+    .options = " to dry-run allow-modified allow-out-of-order allow-unsafe ",
     .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
              "[--allow-out-of-order]",
     .summary = "apply pending migrations",

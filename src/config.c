@@ -1,5 +1,6 @@
 /* Which database: --url, then DATABASE_URL, then .env, then the default. */
 #include <ini.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,4 +55,99 @@ char *resolve_url(struct cli *c, int *out_defaulted)
 	free(found);
 	*out_defaulted = 1;
 	return strdup("sqlite:" DEFAULT_DB_FILE);
+}
+
+/* strata.ini, [lint] section: RULE = off|info|warning|error, and the
+ * settings profile, pg-version, dialect. */
+struct ini_state {
+	struct cli *c;
+	int failed;
+};
+
+static int lint_setting(struct cli *c, const char *name, const char *value,
+                        int from_ini)
+{
+	int sev;
+
+	if (from_ini && !strcmp(name, "profile")) {
+		if (strcmp(value, "supabase") != 0)
+			goto bad;
+		c->profile_supabase = 1;
+		return 0;
+	}
+	if (from_ini && !strcmp(name, "pg-version")) {
+		int v = atoi(value);
+		if (v < 9 || v > 99)
+			goto bad;
+		if (!c->pg_version)
+			c->pg_version = v;
+		return 0;
+	}
+	if (from_ini && !strcmp(name, "dialect")) {
+		if (c->dialect != STRATA_DIALECT_AUTO)
+			return 0;
+		if (!strcmp(value, "postgres") || !strcmp(value, "postgresql"))
+			c->dialect = STRATA_DIALECT_POSTGRES;
+		else if (!strcmp(value, "sqlite"))
+			c->dialect = STRATA_DIALECT_SQLITE;
+		else
+			goto bad;
+		return 0;
+	}
+	if ((sev = strata_severity_parse(value)) < 0)
+		goto bad;
+	if (strata_lint_rule_set(c->s, name, (strata_severity)sev) < 0) {
+		fprintf(stderr, "strata: %s%s\n",
+		        from_ini ? "strata.ini: " : "", strata_errmsg(c->s));
+		return -1;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "strata: %s'%s = %s': expected %s\n",
+	        from_ini ? "strata.ini: " : "--rule ", name, value,
+	        !strcmp(name, "profile")      ? "supabase"
+	        : !strcmp(name, "pg-version") ? "a major version"
+	        : !strcmp(name, "dialect")    ? "postgres or sqlite"
+	                                      : "off, info, warning or error");
+	return -1;
+}
+
+static int ini_line(void *data, const char *section, const char *name,
+                    const char *value)
+{
+	struct ini_state *st = data;
+
+	if (strcmp(section, "lint") == 0 && !st->failed &&
+	    lint_setting(st->c, name, value, 1) < 0)
+		st->failed = 1;
+	return 1;
+}
+
+int apply_lint_config(struct cli *c)
+{
+	struct ini_state st = {c, 0};
+	int rc = ini_parse("strata.ini", ini_line, &st);
+
+	if (rc > 0) {
+		fprintf(stderr, "strata: strata.ini:%d: cannot parse this line\n",
+		        rc);
+		return -1;
+	}
+	if (st.failed)
+		return -1;
+	for (int i = 0; i < c->nrules; i++) {
+		char name[80];
+		const char *eq = strchr(c->rules[i], '=');
+		if (!eq || eq == c->rules[i] ||
+		    (size_t)(eq - c->rules[i]) >= sizeof(name)) {
+			out_usage_error(c, "--rule takes NAME=SEVERITY, not '%s'",
+			                c->rules[i]);
+			return -1;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - c->rules[i]),
+		         c->rules[i]);
+		if (lint_setting(c, name, eq + 1, 0) < 0)
+			return -1;
+	}
+	return 0;
 }

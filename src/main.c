@@ -14,7 +14,7 @@
 
 const struct command *const commands[] = {
     &cmd_new,    &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto,
-    &cmd_status, &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_status, &cmd_lint,    &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
@@ -35,7 +35,16 @@ enum {
 	OPT_EXIT_CODE,
 	OPT_PENDING,
 	OPT_ALLOW_MODIFIED,
-	OPT_ALLOW_OUT_OF_ORDER
+	OPT_ALLOW_OUT_OF_ORDER,
+	OPT_ALLOW_UNSAFE,
+	OPT_FORMAT,
+	OPT_EXPLAIN,
+	OPT_PG_VERSION,
+	OPT_DIALECT,
+	OPT_STRICT,
+	OPT_PROFILE,
+	OPT_RULE,
+	OPT_LIST_RULES
 };
 
 static const struct option longopts[] = {
@@ -59,6 +68,15 @@ static const struct option longopts[] = {
     {"pending", no_argument, NULL, OPT_PENDING},
     {"allow-modified", no_argument, NULL, OPT_ALLOW_MODIFIED},
     {"allow-out-of-order", no_argument, NULL, OPT_ALLOW_OUT_OF_ORDER},
+    {"allow-unsafe", no_argument, NULL, OPT_ALLOW_UNSAFE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"explain", no_argument, NULL, OPT_EXPLAIN},
+    {"pg-version", required_argument, NULL, OPT_PG_VERSION},
+    {"dialect", required_argument, NULL, OPT_DIALECT},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"rule", required_argument, NULL, OPT_RULE},
+    {"list-rules", no_argument, NULL, OPT_LIST_RULES},
     {NULL, 0, NULL, 0},
 };
 
@@ -82,7 +100,9 @@ static int command_index(int argc, char **argv)
 			return i;
 		if (!strcmp(a, "--url") || !strcmp(a, "--dir") ||
 		    !strcmp(a, "--table") || !strcmp(a, "--lock-wait") ||
-		    !strcmp(a, "--to"))
+		    !strcmp(a, "--to") || !strcmp(a, "--format") ||
+		    !strcmp(a, "--pg-version") || !strcmp(a, "--dialect") ||
+		    !strcmp(a, "--profile") || !strcmp(a, "--rule"))
 			i++;
 	}
 	return -1;
@@ -188,6 +208,78 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_ALLOW_OUT_OF_ORDER:
 			c->allow_out_of_order = 1;
 			break;
+		case OPT_ALLOW_UNSAFE:
+			c->allow_unsafe = 1;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				c->format = FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				c->format = FORMAT_JSON;
+			else if (!strcmp(optarg, "github"))
+				c->format = FORMAT_GITHUB;
+			else {
+				out_usage_error(c,
+				                "--format takes text, json or "
+				                "github, not '%s'",
+				                optarg);
+				return -1;
+			}
+			break;
+		case OPT_EXPLAIN:
+			c->explain = 1;
+			break;
+		case OPT_PG_VERSION: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 9 || v > 99) {
+				out_usage_error(c,
+				                "--pg-version takes a major "
+				                "version (9-99), not '%s'",
+				                optarg);
+				return -1;
+			}
+			c->pg_version = (int)v;
+			break;
+		}
+		case OPT_DIALECT:
+			if (!strcmp(optarg, "postgres") ||
+			    !strcmp(optarg, "postgresql"))
+				c->dialect = STRATA_DIALECT_POSTGRES;
+			else if (!strcmp(optarg, "sqlite"))
+				c->dialect = STRATA_DIALECT_SQLITE;
+			else {
+				out_usage_error(c,
+				                "--dialect takes postgres or "
+				                "sqlite, not '%s'",
+				                optarg);
+				return -1;
+			}
+			break;
+		case OPT_STRICT:
+			c->strict = 1;
+			break;
+		case OPT_PROFILE:
+			if (strcmp(optarg, "supabase") != 0) {
+				out_usage_error(c,
+				                "--profile takes supabase, not "
+				                "'%s'",
+				                optarg);
+				return -1;
+			}
+			c->profile_supabase = 1;
+			break;
+		case OPT_RULE:
+			if (c->nrules == (int)(sizeof(c->rules) /
+			                       sizeof(*c->rules))) {
+				out_usage_error(c, "too many --rule options");
+				return -1;
+			}
+			c->rules[c->nrules++] = optarg;
+			break;
+		case OPT_LIST_RULES:
+			c->list_rules = 1;
+			break;
 		default:
 			if (optopt >= OPT_URL)
 				out_usage_error(c, "option --%s needs a value",
@@ -226,8 +318,10 @@ static int open_session(struct cli *c, int need_url)
 		out_error(c, rc);
 		return rc == STRATA_EUSAGE ? -EXIT_USAGE : -EXIT_FAIL;
 	}
-	/* said once: when the default database is about to be created */
-	if (defaulted && !c->quiet && access(DEFAULT_DB_FILE, F_OK) != 0)
+	/* said once: when the default database is about to be created (lint
+	 * only reads files, it creates nothing) */
+	if (defaulted && !c->quiet && c->cmd != &cmd_lint &&
+	    access(DEFAULT_DB_FILE, F_OK) != 0)
 		fprintf(stderr,
 		        "strata: no database given (--url, DATABASE_URL or "
 		        ".env): creating the embedded default %s\n",

@@ -57,17 +57,53 @@ void out_json(json_t *doc)
 }
 
 /* The caret line under the source line: spaces up to the column. */
-static void caret(const char *line, int column)
+static void caret_to(FILE *fp, const char *line, int column)
 {
-	fputs("      | ", stderr);
+	fputs("      | ", fp);
 	/* keep tabs so the caret lines up with the source */
 	for (int col = 1; col < column && *line; line++) {
 		if (((unsigned char)*line & 0xC0) == 0x80)
 			continue;
-		fputc(*line == '\t' ? '\t' : ' ', stderr);
+		fputc(*line == '\t' ? '\t' : ' ', fp);
 		col++;
 	}
-	fputs("^\n", stderr);
+	fputs("^\n", fp);
+}
+
+static void caret(const char *line, int column)
+{
+	caret_to(stderr, line, column);
+}
+
+void out_finding(const struct cli *c, FILE *fp, const strata_finding *f)
+{
+	const char *color = f->severity == STRATA_SEVERITY_ERROR     ? RED
+	                    : f->severity == STRATA_SEVERITY_WARNING ? YELLOW
+	                                                             : "36";
+	char label[80], b1[120];
+
+	snprintf(label, sizeof(label), "%s[%s]:",
+	         strata_severity_name(f->severity), f->rule);
+	if (f->file && f->line)
+		fprintf(fp, "%s:%d:%d: ", f->file, f->line, f->column);
+	else if (f->file)
+		fprintf(fp, "%s: ", f->file);
+	fprintf(fp, "%s %s\n", paint(c, color, label, b1, sizeof(b1)),
+	        f->message);
+	if (f->source_line && f->line) {
+		fprintf(fp, "%5d | %s\n", f->line, f->source_line);
+		caret_to(fp, f->source_line, f->column);
+	}
+	if (f->help) {
+		const char *p = f->help;
+		fputs("  help: ", fp);
+		for (; *p; p++) {
+			fputc(*p, fp);
+			if (*p == '\n' && p[1])
+				fputs("        ", fp);
+		}
+		fputc('\n', fp);
+	}
 }
 
 void out_error(struct cli *c, int rc)
@@ -193,6 +229,12 @@ void on_event(const strata_event *ev, void *data)
 	case STRATA_EVENT_NOTICE:
 		if (c->verbose)
 			fprintf(stderr, "strata: server: %s\n", ev->message);
+		break;
+	case STRATA_EVENT_FINDING:
+		/* the pre-flight's findings: errors always, others unless -q */
+		if (!c->quiet ||
+		    ev->finding->severity == STRATA_SEVERITY_ERROR)
+			out_finding(c, stderr, ev->finding);
 		break;
 	case STRATA_EVENT_WARNING:
 		if (!c->quiet)

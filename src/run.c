@@ -44,7 +44,10 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	o.target = target;
 	o.flags = extra_flags | (c->dry_run ? STRATA_RUN_DRY_RUN : 0) |
 	          (c->allow_modified ? STRATA_RUN_ALLOW_MODIFIED : 0) |
-	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0);
+	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0) |
+	          (c->allow_unsafe ? STRATA_RUN_ALLOW_UNSAFE : 0);
+	if (apply_lint_config(c) < 0)
+		return EXIT_USAGE;
 	rc = strata_run(c->s, &o, &done);
 	if (rc < 0) {
 		out_error(c, rc);

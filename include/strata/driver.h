@@ -16,11 +16,6 @@
 
 typedef struct strata_conn strata_conn; /* defined by each driver */
 
-typedef enum strata_dialect {
-	STRATA_DIALECT_SQLITE,
-	STRATA_DIALECT_POSTGRES
-} strata_dialect;
-
 /* Capability bits. */
 #define STRATA_CAP_TRANSACTIONAL_DDL (1u << 0) /* DDL rolls back */
 #define STRATA_CAP_ADVISORY_LOCK     (1u << 1) /* lock()/unlock() provided */

@@ -1,0 +1,151 @@
+/*
+ * Walks a PostgreSQL section: one libpg_query parse into protobuf-c structs
+ * (no JSON round trip), then every statement through the analysis and the
+ * rules, then the state the next statements rely on.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../error.h"
+#include "../split.h"
+#include "lint.h"
+
+/* Offset of line/column (1-based, column in characters) in text. */
+static size_t offset_of(const char *text, int line, int column)
+{
+	size_t p = 0;
+
+	for (int l = 1; l < line && text[p]; p++)
+		if (text[p] == '\n')
+			l++;
+	return strata_utf8_advance(text, p, column > 0 ? column - 1 : 0);
+}
+
+/* A section that does not parse: the splitter's message when it has one
+ * (it knows psql meta-commands and COPY data), else the parser's. */
+static void syntax_error(struct lint *L, const char *sql,
+                         const PgQueryError *e)
+{
+	strata_stmt_list l = {0};
+	strata_error err = {0};
+
+	L->syntax_failed = 1;
+	if (strata_split_pg(&l, L->text, L->start, L->end, L->path, &err) <
+	        0 &&
+	    err.message && err.line > 0) {
+		lint_syntax_error(L, offset_of(L->text, err.line, err.column),
+		                  err.message);
+	} else {
+		size_t at = e->cursorpos > 0
+		                ? strata_utf8_advance(sql, 0, e->cursorpos - 1)
+		                : 0;
+		lint_syntax_error(L, L->start + at, e->message);
+	}
+	strata_stmt_list_dispose(&l);
+	strata_error_dispose(&err);
+}
+
+static const char *setting_name(const PgQuery__Node *n)
+{
+	if (n->node_case != PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+		return NULL;
+	if (n->variable_set_stmt->kind !=
+	    PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE)
+		return NULL;
+	return n->variable_set_stmt->name;
+}
+
+/* What the statement leaves behind for the next ones. */
+static void track(struct lint *L, const struct lint_stmt *st)
+{
+	const PgQuery__Node *n = st->node;
+	const char *set;
+
+	for (size_t i = 0; i < st->ntouches; i++)
+		if (st->touches[i].created)
+			strata_name_set_add(&L->created, st->touches[i].name);
+	if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+		switch (n->transaction_stmt->kind) {
+		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+			L->tx_depth++;
+			break;
+		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
+			L->tx_depth = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	if ((set = setting_name(n))) {
+		if (strcmp(set, "lock_timeout") == 0)
+			L->lock_timeout_set = 1;
+		else if (strcmp(set, "statement_timeout") == 0)
+			L->statement_timeout_set = 1;
+	}
+}
+
+int strata_lint_pg_section(struct lint *L)
+{
+	PgQueryProtobufParseResult r;
+	PgQuery__ParseResult *tree = NULL;
+	strata_error err = {0};
+	char *sql = NULL;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (strata_section_copy(&sql, L->text, L->start, L->end, L->path,
+	                        &err) < 0) {
+		if (err.code == STRATA_ENOMEM) {
+			rc = strata_error_set(&L->s->err, STRATA_ENOMEM,
+			                      "out of memory");
+		} else {
+			L->syntax_failed = 1;
+			lint_syntax_error(L, offset_of(L->text, err.line,
+			                               err.column),
+			                  err.message);
+		}
+		goto done;
+	}
+	r = pg_query_parse_protobuf(sql);
+	if (r.error) {
+		syntax_error(L, sql, r.error);
+		goto done;
+	}
+	tree = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
+	                                      (const uint8_t *)r.parse_tree.data);
+	if (!tree) {
+		rc = strata_error_set(&L->s->err, STRATA_ERROR,
+		                      "cannot read libpg_query's parse tree");
+		goto done;
+	}
+	for (size_t i = 0; i < tree->n_stmts; i++) {
+		const PgQuery__RawStmt *raw = tree->stmts[i];
+		struct lint_stmt st;
+		size_t from = L->start + (size_t)raw->stmt_location, to;
+
+		if (!raw->stmt)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.node = raw->stmt;
+		st.index = (int)i + 1;
+		st.offset = strata_sql_skip_blank(L->text, from, L->end, 1);
+		to = raw->stmt_len ? from + (size_t)raw->stmt_len : L->end;
+		while (to > st.offset && strchr(" \t\r\n", L->text[to - 1]))
+			to--;
+		st.len = to > st.offset ? to - st.offset : 0;
+		strata_pg_analyze(L, &st);
+		lint_statement(L, &st, from);
+		track(L, &st);
+		strata_lint_stmt_dispose(&st);
+	}
+done:
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(r);
+	strata_error_dispose(&err);
+	free(sql);
+	return rc;
+}
