@@ -615,12 +615,19 @@ static void end_run(strata *s, int locked, strata_status *st)
 static int preflight(strata *s, const struct plan *p, unsigned flags)
 {
 	strata_lint_totals t = {0};
+	const struct migration_file **ups;
+	size_t n = 0;
 	int rc;
 
+	if (!(ups = calloc(p->count + 1, sizeof(*ups))))
+		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < p->count; i++)
-		if (p->steps[i].dir == STRATA_UP &&
-		    (rc = strata_lint_preflight(s, p->steps[i].m, &t)) < 0)
-			return rc;
+		if (p->steps[i].dir == STRATA_UP)
+			ups[n++] = p->steps[i].m;
+	rc = n ? strata_lint_preflight(s, ups, n, &t) : 0;
+	free(ups);
+	if (rc < 0)
+		return rc;
 	if (t.errors == 0 || (flags & STRATA_RUN_ALLOW_UNSAFE))
 		return 0;
 	strata_error_set(&s->err, STRATA_EUNSAFE,

@@ -422,7 +422,8 @@ static int lint_section(struct lint *L, const char *path, const char *text,
 	L->tx_depth = 0;
 	L->lock_timeout_set = L->statement_timeout_set = 0;
 	L->nstatements = 0;
-	strata_name_set_dispose(&L->created);
+	if (!L->keep_created)
+		strata_name_set_dispose(&L->created);
 	for (size_t i = 0; i < nf; i++) {
 		const struct lint_family *f = strata_lint_families[i];
 		L->family_state[i] = f->state_new && (f->dialect == 0 ||
@@ -641,13 +642,12 @@ static void preflight_finding(const strata_finding *f, void *data)
 		p->s->on_event(&ev, p->s->event_data);
 }
 
-int strata_lint_preflight(strata *s, const struct migration_file *m,
-                          strata_lint_totals *totals)
+int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
+                          size_t n, strata_lint_totals *totals)
 {
-	struct preflight p = {s, m};
+	struct preflight p = {s, NULL};
 	strata_lint_opts o;
 	struct lint L;
-	unsigned fl = m->pub.flags;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -658,13 +658,25 @@ int strata_lint_preflight(strata *s, const struct migration_file *m,
 	o.data = &p;
 	if ((rc = lint_begin(&L, s, &o, totals)) < 0)
 		goto done;
-	L.version = m->version;
-	L.path = m->up_path;
-	L.text = m->up_text;
-	L.dir = STRATA_UP;
-	read_ignores(&L, 0, strlen(m->up_text), "ignore-file", L.ignore_file);
-	rc = lint_section(&L, m->up_path, m->up_text, m->up_start, m->up_end,
-	                  STRATA_UP, !(fl & STRATA_MIG_UP_NO_TX));
+	/* a table an earlier migration of this run creates is new and
+	 * empty when the later one runs, though the database has no such
+	 * table yet */
+	L.keep_created = 1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct migration_file *m = migs[i];
+		size_t nbytes = ((size_t)strata_lint_rule_total() + 7) / 8;
+		p.m = m;
+		memset(L.ignore_file, 0, nbytes);
+		L.version = m->version;
+		L.path = m->up_path;
+		L.text = m->up_text;
+		L.dir = STRATA_UP;
+		read_ignores(&L, 0, strlen(m->up_text), "ignore-file",
+		             L.ignore_file);
+		rc = lint_section(&L, m->up_path, m->up_text, m->up_start,
+		                  m->up_end, STRATA_UP,
+		                  !(m->pub.flags & STRATA_MIG_UP_NO_TX));
+	}
 done:
 	lint_end(&L);
 	return rc;

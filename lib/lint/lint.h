@@ -140,6 +140,7 @@ struct lint {
 
 	/* state every family may read (lint.c keeps it up to date) */
 	struct name_set created; /* tables created in this section */
+	int keep_created;        /* ...or in an earlier section of the run */
 	int tx_depth;            /* explicit BEGIN nesting */
 	int lock_timeout_set, statement_timeout_set;
 
@@ -263,8 +264,9 @@ void strata_sqlite_analyze(struct lint *L, struct lint_stmt *st);
 
 /* ---- for the engine's pre-flight ---- */
 
-/* Lints the up section of m as the run would apply it. */
-int strata_lint_preflight(strata *s, const struct migration_file *m,
-                          strata_lint_totals *totals);
+/* Lints the up sections of migs, in order, as the run will apply them;
+ * findings go to the session's event callback. */
+int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
+                          size_t n, strata_lint_totals *totals);
 
 #endif
