@@ -562,8 +562,45 @@ static int lint_begin(struct lint *L, strata *s, const strata_lint_opts *o,
 	return 0;
 }
 
+/*
+ * The sections the run will lint, in the order lint_migration() takes
+ * them, and (PostgreSQL) the pool that parses them ahead.
+ */
+static int plan_sections(struct lint *L,
+                         const struct migration_file *const *migs, size_t n,
+                         int ups_only)
+{
+	if (L->dialect != STRATA_DIALECT_POSTGRES)
+		return 0;
+	if (!(L->sections = calloc(2 * n + 1, sizeof(*L->sections))))
+		return strata_error_set(&L->s->err, STRATA_ENOMEM,
+		                        "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct migration_file *m = migs[i];
+		struct lint_section *sec;
+		if (!(m->pub.flags & STRATA_MIG_DOWN_ONLY)) {
+			sec = &L->sections[L->nsections++];
+			sec->text = m->up_text;
+			sec->start = m->up_start;
+			sec->end = m->up_end;
+		}
+		if (m->down_text && !ups_only) {
+			sec = &L->sections[L->nsections++];
+			sec->text = m->down_text;
+			sec->start = m->down_start;
+			sec->end = m->down_end;
+		}
+	}
+	if (strata_pg_pool_new(&L->pool, L->sections, L->nsections) < 0)
+		return strata_error_set(&L->s->err, STRATA_ENOMEM,
+		                        "out of memory");
+	return 0;
+}
+
 static void lint_end(struct lint *L)
 {
+	strata_pg_pool_free(L->pool);
+	free(L->sections);
 	strata_lint_live_free(L->live);
 	free(L->ignore_file);
 	free(L->ignore_next);
@@ -583,6 +620,21 @@ int strata_lint_dir(strata *s, const strata_lint_opts *o,
 		goto done;
 	if ((rc = strata_migrations_load(s)) < 0)
 		goto done;
+	{
+		const struct migration_file **migs =
+		    calloc(s->nmigs + 1, sizeof(*migs));
+		if (!migs) {
+			rc = strata_error_set(&s->err, STRATA_ENOMEM,
+			                      "out of memory");
+			goto done;
+		}
+		for (size_t i = 0; i < s->nmigs; i++)
+			migs[i] = &s->migs[i];
+		rc = plan_sections(&L, migs, s->nmigs, 0);
+		free(migs);
+		if (rc < 0)
+			goto done;
+	}
 	for (size_t i = 0; i < s->nmigs && rc == 0; i++)
 		rc = lint_migration(&L, &s->migs[i]);
 done:
@@ -609,6 +661,11 @@ int strata_lint_file(strata *s, const char *path, const strata_lint_opts *o,
 	strata_error_dispose(&s->err);
 	if ((rc = strata_migration_file_load(&m, path, h, &s->err)) < 0)
 		goto done;
+	{
+		const struct migration_file *one = &m;
+		if ((rc = plan_sections(&L, &one, 1, 0)) < 0)
+			goto done;
+	}
 	rc = lint_migration(&L, &m);
 done:
 	strata_migration_file_dispose(&m);
@@ -656,7 +713,8 @@ int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
 	              : 0;
 	o.on_finding = preflight_finding;
 	o.data = &p;
-	if ((rc = lint_begin(&L, s, &o, totals)) < 0)
+	if ((rc = lint_begin(&L, s, &o, totals)) < 0 ||
+	    (rc = plan_sections(&L, migs, n, 1)) < 0)
 		goto done;
 	/* a table an earlier migration of this run creates is new and
 	 * empty when the later one runs, though the database has no such

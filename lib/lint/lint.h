@@ -145,6 +145,9 @@ struct lint {
 	int lock_timeout_set, statement_timeout_set;
 
 	void **family_state; /* owned: one per family */
+	struct pg_pool *pool; /* owned: parses the sections ahead */
+	struct lint_section *sections; /* owned: the run's, in lint order */
+	size_t nsections;
 	struct model *model; /* owned: column types seen in up sections, across
 	                        the run's migrations (pg_analyze.c) */
 	char *help;          /* owned: pending help for the next report */
@@ -219,6 +222,38 @@ void strata_lint_live_free(struct live *live);
 #define LINT_SMALL_BYTES (8ll * 1024 * 1024)
 
 /* ---- PostgreSQL (pg_*.c) ---- */
+
+/* A section to parse: text[start, end). */
+struct lint_section {
+	const char *text;
+	size_t start, end;
+};
+
+/* Parses the run's sections ahead, in order, in chunks (pg_parse.c). */
+struct pg_pool;
+
+struct arena {
+	struct arena_block *head; /* owned */
+};
+
+/* One chunk of a section, parsed. */
+struct pg_chunk {
+	size_t sect;      /* index into the run's sections */
+	size_t base, end; /* its bytes in the section's text */
+	int last;         /* the section's last chunk */
+	int done;         /* parsed (or failed) */
+	PgQuery__ParseResult *tree; /* in `arena`; NULL on failure */
+	struct arena arena;
+	char *error;     /* owned: the parser's message */
+	size_t error_at; /* byte offset of the error in the text */
+	int nomem;
+};
+int strata_pg_pool_new(struct pg_pool **out, const struct lint_section *sects,
+                       size_t n);
+int strata_pg_pool_next(struct pg_pool *p, struct pg_chunk *out);
+void strata_pg_pool_free(struct pg_pool *p); /* NULL-safe */
+void strata_pg_chunk_parse(struct pg_chunk *c, const char *text);
+void strata_pg_chunk_dispose(struct pg_chunk *c);
 
 /* Lints one section with libpg_query. */
 int strata_lint_pg_section(struct lint *L);

@@ -21,26 +21,20 @@ static size_t offset_of(const char *text, int line, int column)
 	return strata_utf8_advance(text, p, column > 0 ? column - 1 : 0);
 }
 
-/* A section that does not parse: the splitter's message when it has one
+/* A chunk that does not parse: the splitter's message when it has one
  * (it knows psql meta-commands and COPY data), else the parser's. */
-static void syntax_error(struct lint *L, const char *sql,
-                         const PgQueryError *e)
+static void syntax_error(struct lint *L, const struct pg_chunk *c)
 {
 	strata_stmt_list l = {0};
 	strata_error err = {0};
 
 	L->syntax_failed = 1;
-	if (strata_split_pg(&l, L->text, L->start, L->end, L->path, &err) <
-	        0 &&
-	    err.message && err.line > 0) {
+	if (strata_split_pg(&l, L->text, c->base, c->end, L->path, &err) < 0 &&
+	    err.message && err.line > 0)
 		lint_syntax_error(L, offset_of(L->text, err.line, err.column),
 		                  err.message);
-	} else {
-		size_t at = e->cursorpos > 0
-		                ? strata_utf8_advance(sql, 0, e->cursorpos - 1)
-		                : 0;
-		lint_syntax_error(L, L->start + at, e->message);
-	}
+	else
+		lint_syntax_error(L, c->error_at, c->error);
 	strata_stmt_list_dispose(&l);
 	strata_error_dispose(&err);
 }
@@ -87,52 +81,22 @@ static void track(struct lint *L, const struct lint_stmt *st)
 	}
 }
 
-int strata_lint_pg_section(struct lint *L)
+static void walk(struct lint *L, const struct pg_chunk *c, int *index)
 {
-	PgQueryProtobufParseResult r;
-	PgQuery__ParseResult *tree = NULL;
-	strata_error err = {0};
-	char *sql = NULL;
-	int rc = 0;
+	const PgQuery__ParseResult *tree = c->tree;
 
-	memset(&r, 0, sizeof(r));
-	if (strata_section_copy(&sql, L->text, L->start, L->end, L->path,
-	                        &err) < 0) {
-		if (err.code == STRATA_ENOMEM) {
-			rc = strata_error_set(&L->s->err, STRATA_ENOMEM,
-			                      "out of memory");
-		} else {
-			L->syntax_failed = 1;
-			lint_syntax_error(L, offset_of(L->text, err.line,
-			                               err.column),
-			                  err.message);
-		}
-		goto done;
-	}
-	r = pg_query_parse_protobuf(sql);
-	if (r.error) {
-		syntax_error(L, sql, r.error);
-		goto done;
-	}
-	tree = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
-	                                      (const uint8_t *)r.parse_tree.data);
-	if (!tree) {
-		rc = strata_error_set(&L->s->err, STRATA_ERROR,
-		                      "cannot read libpg_query's parse tree");
-		goto done;
-	}
 	for (size_t i = 0; i < tree->n_stmts; i++) {
 		const PgQuery__RawStmt *raw = tree->stmts[i];
 		struct lint_stmt st;
-		size_t from = L->start + (size_t)raw->stmt_location, to;
+		size_t from = c->base + (size_t)raw->stmt_location, to;
 
 		if (!raw->stmt)
 			continue;
 		memset(&st, 0, sizeof(st));
 		st.node = raw->stmt;
-		st.index = (int)i + 1;
-		st.offset = strata_sql_skip_blank(L->text, from, L->end, 1);
-		to = raw->stmt_len ? from + (size_t)raw->stmt_len : L->end;
+		st.index = ++*index;
+		st.offset = strata_sql_skip_blank(L->text, from, c->end, 1);
+		to = raw->stmt_len ? from + (size_t)raw->stmt_len : c->end;
 		while (to > st.offset && strchr(" \t\r\n", L->text[to - 1]))
 			to--;
 		st.len = to > st.offset ? to - st.offset : 0;
@@ -141,11 +105,50 @@ int strata_lint_pg_section(struct lint *L)
 		track(L, &st);
 		strata_lint_stmt_dispose(&st);
 	}
-done:
-	if (tree)
-		pg_query__parse_result__free_unpacked(tree, NULL);
-	pg_query_free_protobuf_parse_result(r);
-	strata_error_dispose(&err);
-	free(sql);
+}
+
+int strata_lint_pg_section(struct lint *L)
+{
+	struct pg_chunk c, next;
+	int rc = 0, index = 0, more;
+
+	memset(&c, 0, sizeof(c));
+	while ((more = strata_pg_pool_next(L->pool, &c))) {
+		/* a statement cut in two (BEGIN ATOMIC bodies hold ';'): parse
+		 * it again together with the next chunk */
+		while (!c.tree && !c.nomem && !c.last &&
+		       strata_pg_pool_next(L->pool, &next)) {
+			struct pg_chunk merged;
+			memset(&merged, 0, sizeof(merged));
+			merged.sect = c.sect;
+			merged.base = c.base;
+			merged.end = next.end;
+			merged.last = next.last;
+			strata_pg_chunk_dispose(&c);
+			strata_pg_chunk_dispose(&next);
+			strata_pg_chunk_parse(&merged, L->text);
+			c = merged;
+		}
+		if (c.nomem) {
+			rc = strata_error_set(&L->s->err, STRATA_ENOMEM,
+			                      "out of memory");
+			break;
+		}
+		if (!c.tree) {
+			syntax_error(L, &c);
+			break;
+		}
+		walk(L, &c, &index);
+		if (c.last)
+			break;
+		strata_pg_chunk_dispose(&c);
+	}
+	/* after a failure, the rest of this section's chunks */
+	while (more && !c.last) {
+		strata_pg_chunk_dispose(&c);
+		if (!strata_pg_pool_next(L->pool, &c))
+			break;
+	}
+	strata_pg_chunk_dispose(&c);
 	return rc;
 }
