@@ -455,7 +455,9 @@ void lint_syntax_error(struct lint *L, size_t offset, const char *message)
 	lint_report(L, &core_rules[CORE_SYNTAX], NULL, offset, "%s", message);
 }
 
-static int lint_migration(struct lint *L, const struct migration_file *m)
+/* Lints m's up section, then (unless ups_only) its down section. */
+static int lint_migration(struct lint *L, const struct migration_file *m,
+                          int ups_only)
 {
 	unsigned fl = m->pub.flags;
 	size_t nbytes = ((size_t)strata_lint_rule_total() + 7) / 8;
@@ -501,7 +503,7 @@ static int lint_migration(struct lint *L, const struct migration_file *m)
 			            "is intended)");
 		}
 	}
-	if (m->down_text) {
+	if (m->down_text && !ups_only) {
 		if (m->down_text != m->up_text || (fl & STRATA_MIG_DOWN_ONLY)) {
 			memset(L->ignore_file, 0, nbytes);
 			L->path = m->down_path;
@@ -636,7 +638,7 @@ int strata_lint_dir(strata *s, const strata_lint_opts *o,
 			goto done;
 	}
 	for (size_t i = 0; i < s->nmigs && rc == 0; i++)
-		rc = lint_migration(&L, &s->migs[i]);
+		rc = lint_migration(&L, &s->migs[i], 0);
 done:
 	lint_end(&L);
 	return rc;
@@ -666,7 +668,7 @@ int strata_lint_file(strata *s, const char *path, const strata_lint_opts *o,
 		if ((rc = plan_sections(&L, &one, 1, 0)) < 0)
 			goto done;
 	}
-	rc = lint_migration(&L, &m);
+	rc = lint_migration(&L, &m, 0);
 done:
 	strata_migration_file_dispose(&m);
 	strata_hasher_free(h);
@@ -721,19 +723,8 @@ int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
 	 * table yet */
 	L.keep_created = 1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		const struct migration_file *m = migs[i];
-		size_t nbytes = ((size_t)strata_lint_rule_total() + 7) / 8;
-		p.m = m;
-		memset(L.ignore_file, 0, nbytes);
-		L.version = m->version;
-		L.path = m->up_path;
-		L.text = m->up_text;
-		L.dir = STRATA_UP;
-		read_ignores(&L, 0, strlen(m->up_text), "ignore-file",
-		             L.ignore_file);
-		rc = lint_section(&L, m->up_path, m->up_text, m->up_start,
-		                  m->up_end, STRATA_UP,
-		                  !(m->pub.flags & STRATA_MIG_UP_NO_TX));
+		p.m = migs[i];
+		rc = lint_migration(&L, migs[i], 1);
 	}
 done:
 	lint_end(&L);
