@@ -112,6 +112,14 @@ void strata_pg_chunk_dispose(struct pg_chunk *c)
 
 /* ---- the pool ---- */
 
+#define JOB_MAX 64
+
+struct pg_job {
+	struct pg_chunk chunks[JOB_MAX];
+	int n, taken; /* chunks, and how many the walker took */
+	int done;     /* parsed */
+};
+
 struct pg_pool {
 	const struct lint_section *sects; /* not owned */
 	size_t nsects;
@@ -121,8 +129,9 @@ struct pg_pool {
 	size_t next_sect, cut_from;
 	int cutting;
 
-	struct pg_chunk ring[WINDOW];
-	size_t produced, consumed; /* chunk sequence numbers */
+	struct pg_job ring[WINDOW]; /* parsed ahead */
+	struct pg_job cur;          /* the walker's, being taken apart */
+	size_t produced, consumed;  /* job sequence numbers */
 	int exhausted;
 
 	pthread_mutex_t mu;
@@ -222,13 +231,44 @@ static int cut_next(struct pg_pool *p, struct pg_chunk *c)
 	return 1;
 }
 
+/* Cuts the next job: one chunk, or a run of small sections up to
+ * CHUNK_BYTES (1000 small files are 1000 sections: handing them over one
+ * by one cost more in wake-ups than their parse).  Under the mutex. */
+static int cut_job(struct pg_pool *p, struct pg_job *j)
+{
+	size_t bytes = 0;
+
+	memset(j, 0, sizeof(*j));
+	while (j->n < JOB_MAX && bytes < CHUNK_BYTES &&
+	       cut_next(p, &j->chunks[j->n])) {
+		bytes += j->chunks[j->n].end - j->chunks[j->n].base;
+		j->n++;
+	}
+	return j->n > 0;
+}
+
+static void job_parse(struct pg_pool *p, struct pg_job *j)
+{
+	for (int i = 0; i < j->n; i++)
+		strata_pg_chunk_parse(&j->chunks[i],
+		                      p->sects[j->chunks[i].sect].text);
+	j->done = 1;
+}
+
+static void job_dispose(struct pg_job *j)
+{
+	for (int i = j->taken; i < j->n; i++)
+		strata_pg_chunk_dispose(&j->chunks[i]);
+	memset(j, 0, sizeof(*j));
+}
+
 static void *worker(void *arg)
 {
 	struct pg_pool *p = arg;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct pg_chunk c;
+		struct pg_job j;
 		size_t seq;
 
 		while (!p->stop && !p->exhausted &&
@@ -236,16 +276,16 @@ static void *worker(void *arg)
 			pthread_cond_wait(&p->space, &p->mu);
 		if (p->stop || p->exhausted)
 			break;
-		if (!cut_next(p, &c)) {
+		if (!cut_job(p, &j)) {
 			p->exhausted = 1;
 			pthread_cond_broadcast(&p->ready);
 			break;
 		}
 		seq = p->produced++;
 		pthread_mutex_unlock(&p->mu);
-		strata_pg_chunk_parse(&c, p->sects[c.sect].text);
+		job_parse(p, &j);
 		pthread_mutex_lock(&p->mu);
-		p->ring[seq % WINDOW] = c;
+		p->ring[seq % WINDOW] = j;
 		pthread_cond_broadcast(&p->ready);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -286,30 +326,22 @@ int strata_pg_pool_new(struct pg_pool **out, const struct lint_section *sects,
 	return 0;
 }
 
-/*
- * The next chunk, in order; the caller owns it (strata_pg_chunk_dispose).
- * 0 when none is left.
- */
-int strata_pg_pool_next(struct pg_pool *p, struct pg_chunk *out)
+/* Makes p->cur the next job; 0 when none is left. */
+static int next_job(struct pg_pool *p)
 {
 	size_t seq;
 
+	job_dispose(&p->cur);
 	pthread_mutex_lock(&p->mu);
-	seq = p->consumed;
 	if (p->nthreads == 0) {
 		/* no workers: cut and parse here */
-		struct pg_chunk c;
-		int more = cut_next(p, &c);
+		int more = cut_job(p, &p->cur);
 		pthread_mutex_unlock(&p->mu);
-		if (!more)
-			return 0;
-		strata_pg_chunk_parse(&c, p->sects[c.sect].text);
-		*out = c;
-		pthread_mutex_lock(&p->mu);
-		p->consumed++;
-		pthread_mutex_unlock(&p->mu);
-		return 1;
+		if (more)
+			job_parse(p, &p->cur);
+		return more;
 	}
+	seq = p->consumed;
 	while (!(seq < p->produced && p->ring[seq % WINDOW].done) &&
 	       !(p->exhausted && seq >= p->produced))
 		pthread_cond_wait(&p->ready, &p->mu);
@@ -317,11 +349,25 @@ int strata_pg_pool_next(struct pg_pool *p, struct pg_chunk *out)
 		pthread_mutex_unlock(&p->mu);
 		return 0;
 	}
-	*out = p->ring[seq % WINDOW];
+	p->cur = p->ring[seq % WINDOW];
 	memset(&p->ring[seq % WINDOW], 0, sizeof(p->ring[0]));
 	p->consumed++;
 	pthread_cond_broadcast(&p->space);
 	pthread_mutex_unlock(&p->mu);
+	return 1;
+}
+
+/*
+ * The next chunk, in order; the caller owns it (strata_pg_chunk_dispose).
+ * 0 when none is left.
+ */
+int strata_pg_pool_next(struct pg_pool *p, struct pg_chunk *out)
+{
+	if (p->cur.taken >= p->cur.n && !next_job(p))
+		return 0;
+	*out = p->cur.chunks[p->cur.taken];
+	memset(&p->cur.chunks[p->cur.taken], 0, sizeof(*out));
+	p->cur.taken++;
 	return 1;
 }
 
@@ -336,7 +382,8 @@ void strata_pg_pool_free(struct pg_pool *p)
 	for (int i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
 	for (size_t i = 0; i < WINDOW; i++)
-		strata_pg_chunk_dispose(&p->ring[i]);
+		job_dispose(&p->ring[i]);
+	job_dispose(&p->cur);
 	pthread_cond_destroy(&p->ready);
 	pthread_cond_destroy(&p->space);
 	pthread_mutex_destroy(&p->mu);
