@@ -143,10 +143,12 @@ static size_t last_token_end(const char *sql, size_t len)
 /* ':' followed by what psql takes for a variable: :name, :'name', :"name" */
 static int is_psql_variable(const char *s)
 {
-	unsigned char c = (unsigned char)s[1];
+	unsigned char c;
 
-	return s[0] == ':' &&
-	       (c == '_' || c == '\'' || c == '"' || c >= 0x80 ||
+	if (s[0] != ':') /* s may be the final NUL: read no further */
+		return 0;
+	c = (unsigned char)s[1];
+	return (c == '_' || c == '\'' || c == '"' || c >= 0x80 ||
 	        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 }
 

@@ -273,3 +273,10 @@ test_lint_begin_atomic_body_cut_between_chunks_still_parses() {
 	assert_no "syntax-error"
 	assert_out "(1442 statements)"
 }
+
+test_lint_syntax_error_at_end_of_input() {
+	printf 'SELECT 1;\nSELECT (' >f.sql
+	st lint --dialect postgres --format json f.sql
+	assert_rc 1
+	assert_eq "$(printf '%s' "$out" | jq -r '.[0] | "\(.rule) \(.line)"')" "syntax-error 2"
+}
