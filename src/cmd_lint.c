@@ -223,7 +223,7 @@ static int list_rules(struct cli *c)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const strata_rule_info *r = strata_lint_rule_get(i);
-		printf("%-34s %-8s %-9s %s%s\n", r->name,
+		printf("%-40s %-8s %-9s %s%s\n", r->name,
 		       strata_severity_name(r->severity),
 		       r->dialect == STRATA_DIALECT_POSTGRES ? "postgres"
 		       : r->dialect == STRATA_DIALECT_SQLITE ? "sqlite"

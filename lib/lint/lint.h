@@ -261,6 +261,9 @@ int strata_lint_pg_section(struct lint *L);
 /* Fills the analysis fields of st from st->node (pg_analyze.c). */
 int strata_pg_analyze(struct lint *L, struct lint_stmt *st);
 void strata_lint_stmt_dispose(struct lint_stmt *st);
+/* What a statement changes in the schema model, once the families have
+ * seen it (a type change: they need the old type). */
+void strata_pg_model_after(struct lint *L, const struct lint_stmt *st);
 
 /* "schema.name" or "name" for a RangeVar (caller frees). */
 char *strata_pg_rangevar_name(const PgQuery__RangeVar *rv);

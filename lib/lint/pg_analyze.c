@@ -199,6 +199,18 @@ int strata_pg_expr_volatile(struct lint *L, const PgQuery__Node *e)
 		return v;
 	case PG_QUERY__NODE__NODE_NULL_TEST:
 		return strata_pg_expr_volatile(L, e->null_test->arg);
+	case PG_QUERY__NODE__NODE_CASE_EXPR: {
+		const PgQuery__CaseExpr *c = e->case_expr;
+		v = max_vol(strata_pg_expr_volatile(L, c->arg),
+		            strata_pg_expr_volatile(L, c->defresult));
+		for (size_t i = 0; i < c->n_args; i++)
+			v = max_vol(v, strata_pg_expr_volatile(L, c->args[i]));
+		return v;
+	}
+	case PG_QUERY__NODE__NODE_CASE_WHEN:
+		return max_vol(strata_pg_expr_volatile(L, e->case_when->expr),
+		               strata_pg_expr_volatile(L,
+		                                       e->case_when->result));
 	default:
 		return -1;
 	}
@@ -402,6 +414,12 @@ void strata_lint_stmt_dispose(struct lint_stmt *st)
 
 /* ---- ALTER TABLE ---- */
 
+static int is_null_const(const PgQuery__Node *e)
+{
+	return e && e->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+	       e->a_const->isnull;
+}
+
 /* Whether a new column's definition makes PostgreSQL rewrite the table. */
 static int add_column_rewrites(struct lint *L, const PgQuery__ColumnDef *cd)
 {
@@ -421,8 +439,10 @@ static int add_column_rewrites(struct lint *L, const PgQuery__ColumnDef *cd)
 		if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED ||
 		    c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY)
 			return 1;
+		/* before 11 any default rewrote, except NULL: it is not
+		 * stored */
 		if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT &&
-		    (L->pg_version < 11 ||
+		    ((L->pg_version < 11 && !is_null_const(c->raw_expr)) ||
 		     strata_pg_expr_volatile(L, c->raw_expr) == 1))
 			return 1;
 	}
@@ -526,13 +546,6 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 				if (cd->raw_default ||
 				    !strata_pg_binary_coercible(from, to))
 					effects |= STRATA_TOUCH_REWRITE;
-				if (L->dir == STRATA_UP && model(L)) {
-					char key[300];
-					column_key(key, sizeof(key), table,
-					           c->name);
-					strata_name_map_put(&L->model->coltypes,
-					                    key, to);
-				}
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
@@ -1048,6 +1061,36 @@ static strata_risk touch_risk(struct lint *L, const struct lint_touch *t,
 		}
 	}
 	return r;
+}
+
+void strata_pg_model_after(struct lint *L, const struct lint_stmt *st)
+{
+	const PgQuery__AlterTableStmt *a;
+	char *table;
+
+	if (L->dir != STRATA_UP ||
+	    st->node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
+		return;
+	a = st->node->alter_table_stmt;
+	if (!(table = strata_pg_rangevar_name(a->relation)))
+		return;
+	for (size_t i = 0; i < a->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *c;
+		char key[300], to[120];
+		if (a->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		c = a->cmds[i]->alter_table_cmd;
+		if (c->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType ||
+		    !c->def ||
+		    c->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF ||
+		    !model(L))
+			continue;
+		strata_pg_type_string(c->def->column_def->type_name, to,
+		                      sizeof(to));
+		column_key(key, sizeof(key), table, c->name);
+		strata_name_map_put(&L->model->coltypes, key, to);
+	}
+	free(table);
 }
 
 int strata_pg_analyze(struct lint *L, struct lint_stmt *st)

@@ -103,6 +103,7 @@ static void walk(struct lint *L, const struct pg_chunk *c, int *index)
 		strata_pg_analyze(L, &st);
 		lint_statement(L, &st, from);
 		track(L, &st);
+		strata_pg_model_after(L, &st);
 		strata_lint_stmt_dispose(&st);
 	}
 }

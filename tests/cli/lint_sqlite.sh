@@ -280,3 +280,26 @@ test_lint_syntax_error_at_end_of_input() {
 	assert_rc 1
 	assert_eq "$(printf '%s' "$out" | jq -r '.[0] | "\(.rule) \(.line)"')" "syntax-error 2"
 }
+
+test_lint_volatility_inside_case_and_null_default_before_11() {
+	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT CASE WHEN random() > 0.5 THEN 1 END;\n' >f.sql
+	st lint --dialect postgres --format json f.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[].rule] | join(",")')" volatile-default
+	# before 11 every default rewrote the table, but NULL is not stored
+	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT NULL;\n' >g.sql
+	st lint --dialect postgres --pg-version 10 --explain --format json g.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '.[0].tables[0].rewrite')" false
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.kind == "finding") | .rule] | join(",")')" ""
+	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT 0;\n' >h.sql
+	st lint --dialect postgres --pg-version 10 --explain --format json h.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '.[0].tables[0].rewrite')" true
+}
+
+test_lint_type_change_names_the_old_type_from_an_earlier_migration() {
+	mig 001_a.up.sql "CREATE TABLE p (id bigint PRIMARY KEY, amount int, name varchar(20));"
+	mig 002_b.up.sql "ALTER TABLE p ALTER COLUMN amount TYPE bigint;
+ALTER TABLE p ALTER COLUMN name TYPE varchar(40);"
+	st lint --dialect postgres --rule missing-down=off --format json
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "column-type-change") | .line] | join(",")')" 1
+	assert_out "from integer to bigint"
+}
