@@ -3,6 +3,7 @@
  * (no JSON round trip), then every statement through the analysis and the
  * rules, then the state the next statements rely on.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,26 +40,59 @@ static void syntax_error(struct lint *L, const struct pg_chunk *c)
 	strata_error_dispose(&err);
 }
 
-static const char *setting_name(const PgQuery__Node *n)
+/* A timeout setting: 1 set for the session, 2 set for the transaction
+ * (SET LOCAL), 0 reset; -1 when the statement is not one. */
+static int timeout_setting(const struct lint *L,
+                           const PgQuery__VariableSetStmt *v)
 {
-	if (n->node_case != PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
-		return NULL;
-	if (n->variable_set_stmt->kind !=
-	    PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE)
-		return NULL;
-	return n->variable_set_stmt->name;
+	switch (v->kind) {
+	case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
+		if (!v->is_local)
+			return 1;
+		/* SET LOCAL outside a transaction block does nothing */
+		return L->in_tx || L->tx_depth > 0 ? 2 : 0;
+	case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
+	case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* A table renamed from one this section created is new too. */
+static void track_rename(struct lint *L, const PgQuery__RenameStmt *r)
+{
+	char *from, *to;
+	size_t n;
+
+	if (r->rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	    !r->relation || !(from = strata_pg_rangevar_name(r->relation)))
+		return;
+	if (lint_created_here(L, from)) {
+		const char *schema = r->relation->schemaname;
+		n = strlen(r->newname) + (schema ? strlen(schema) : 0) + 2;
+		if ((to = malloc(n))) {
+			if (schema && *schema)
+				snprintf(to, n, "%s.%s", schema, r->newname);
+			else
+				snprintf(to, n, "%s", r->newname);
+			strata_name_set_add(&L->created, to);
+			free(to);
+		}
+	}
+	free(from);
 }
 
 /* What the statement leaves behind for the next ones. */
 static void track(struct lint *L, const struct lint_stmt *st)
 {
 	const PgQuery__Node *n = st->node;
-	const char *set;
 
 	for (size_t i = 0; i < st->ntouches; i++)
 		if (st->touches[i].created)
 			strata_name_set_add(&L->created, st->touches[i].name);
-	if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) {
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
 		switch (n->transaction_stmt->kind) {
 		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
 		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
@@ -68,16 +102,34 @@ static void track(struct lint *L, const struct lint_stmt *st)
 		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
 		case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
 			L->tx_depth = 0;
+			/* SET LOCAL ends with the transaction */
+			if (L->lock_timeout_set == 2)
+				L->lock_timeout_set = 0;
+			if (L->statement_timeout_set == 2)
+				L->statement_timeout_set = 0;
 			break;
 		default:
 			break;
 		}
+		break;
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
+		const PgQuery__VariableSetStmt *v = n->variable_set_stmt;
+		int t = timeout_setting(L, v);
+		if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
+			L->lock_timeout_set = L->statement_timeout_set = 0;
+		} else if (t >= 0 && v->name) {
+			if (strcmp(v->name, "lock_timeout") == 0)
+				L->lock_timeout_set = t;
+			else if (strcmp(v->name, "statement_timeout") == 0)
+				L->statement_timeout_set = t;
+		}
+		break;
 	}
-	if ((set = setting_name(n))) {
-		if (strcmp(set, "lock_timeout") == 0)
-			L->lock_timeout_set = 1;
-		else if (strcmp(set, "statement_timeout") == 0)
-			L->statement_timeout_set = 1;
+	case PG_QUERY__NODE__NODE_RENAME_STMT:
+		track_rename(L, n->rename_stmt);
+		break;
+	default:
+		break;
 	}
 }
 

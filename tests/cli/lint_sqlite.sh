@@ -283,11 +283,12 @@ test_lint_syntax_error_at_end_of_input() {
 
 test_lint_volatility_inside_case_and_null_default_before_11() {
 	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT CASE WHEN random() > 0.5 THEN 1 END;\n' >f.sql
-	st lint --dialect postgres --format json f.sql
+	st lint --dialect postgres --format json --rule require-lock-timeout=off --rule require-statement-timeout=off f.sql
 	assert_eq "$(printf '%s' "$out" | jq -r '[.[].rule] | join(",")')" volatile-default
 	# before 11 every default rewrote the table, but NULL is not stored
 	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT NULL;\n' >g.sql
-	st lint --dialect postgres --pg-version 10 --explain --format json g.sql
+	st lint --dialect postgres --pg-version 10 --explain --format json \
+		--rule require-lock-timeout=off --rule require-statement-timeout=off g.sql
 	assert_eq "$(printf '%s' "$out" | jq -r '.[0].tables[0].rewrite')" false
 	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.kind == "finding") | .rule] | join(",")')" ""
 	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT 0;\n' >h.sql
@@ -302,4 +303,25 @@ ALTER TABLE p ALTER COLUMN name TYPE varchar(40);"
 	st lint --dialect postgres --rule missing-down=off --format json
 	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "column-type-change") | .line] | join(",")')" 1
 	assert_out "from integer to bigint"
+}
+
+test_lint_tracks_timeouts_reset_and_set_local() {
+	printf 'SET lock_timeout = 1000;\nRESET lock_timeout;\nCREATE INDEX i ON t (a);\n' >a.sql
+	st lint --dialect postgres --format json a.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "require-lock-timeout") | .line] | join(",")')" 3
+	# SET LOCAL outside a transaction block does nothing
+	printf 'SET LOCAL lock_timeout = 1000;\nCREATE INDEX i ON t (a);\n' >b.sql
+	st lint --dialect postgres --format json b.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "require-lock-timeout") | .line] | join(",")')" 2
+	printf 'SET lock_timeout = 1000;\nCREATE INDEX i ON t (a);\n' >c.sql
+	st lint --dialect postgres --format json c.sql
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "require-lock-timeout")] | length')" 0
+}
+
+test_lint_a_renamed_new_table_is_still_new() {
+	mig 001_a.up.sql "CREATE TABLE a (id bigint PRIMARY KEY, n int);
+ALTER TABLE a RENAME TO b;
+CREATE INDEX b_n ON b (n);"
+	st lint --dialect postgres --rule missing-down=off --format json
+	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.rule == "index-without-concurrently")] | length')" 0
 }

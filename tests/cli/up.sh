@@ -223,6 +223,14 @@ test_up_statement_needing_no_transaction_fails_without_directive() {
 	mig 002_nt.up.sql "$stmt"
 	st up
 	assert_rc 1
+	if [ "$DB" = pg ]; then
+		# the lint pre-flight sees it first: nothing runs
+		assert_err "error[concurrently-in-transaction]"
+		assert_eq "$(hist_versions)" ""
+	fi
+	# and the database refuses it when it is run anyway
+	st up --allow-unsafe
+	assert_rc 1
 	assert_err "migrations/002_nt.up.sql:1:1: error: "
 	assert_eq "$(hist_versions)" "001"
 }
