@@ -65,6 +65,20 @@ void strata_location(const char *text, size_t offset, int *line, int *column)
 	advance(text, 0, offset, line, column);
 }
 
+void strata_location_cursor(struct strata_cursor *c, const char *text,
+                            size_t offset, int *line, int *column)
+{
+	if (c->text != text || offset < c->offset) {
+		c->text = text;
+		c->offset = 0;
+		c->line = c->column = 1;
+	}
+	advance(text, c->offset, offset, &c->line, &c->column);
+	c->offset = offset;
+	*line = c->line;
+	*column = c->column;
+}
+
 size_t strata_utf8_advance(const char *text, size_t from, long chars)
 {
 	const unsigned char *s = (const unsigned char *)text;

@@ -74,6 +74,19 @@ int strata_section_copy(char **out, const char *text, size_t start, size_t end,
 void strata_location(const char *text, size_t offset, int *line, int *column);
 
 /*
+ * The same, going on from where the cursor was last asked, so asking in
+ * ascending order through a big file costs one pass, not one per call.
+ * Start with a zeroed cursor.
+ */
+struct strata_cursor {
+	const char *text;
+	size_t offset;
+	int line, column;
+};
+void strata_location_cursor(struct strata_cursor *c, const char *text,
+                            size_t offset, int *line, int *column);
+
+/*
  * Byte offset of the `chars`-th character (0-based) after `from`: advances
  * `chars` characters, stopping at the terminating NUL.
  */

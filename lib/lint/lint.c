@@ -159,6 +159,11 @@ void *lint_state(struct lint *L, const struct lint_family *family)
 
 /* ---- reporting ---- */
 
+void lint_location(struct lint *L, size_t offset, int *line, int *column)
+{
+	strata_location_cursor(&L->where, L->text, offset, line, column);
+}
+
 void lint_help(struct lint *L, const char *fmt, ...)
 {
 	va_list ap;
@@ -253,7 +258,7 @@ void lint_report(struct lint *L, const struct lint_rule *rule,
 	if (offset == LINT_AT_STMT)
 		offset = L->cur ? L->cur->offset : LINT_AT_FILE;
 	if (offset != LINT_AT_FILE && L->text) {
-		strata_location(L->text, offset, &f.line, &f.column);
+		lint_location(L, offset, &f.line, &f.column);
 		f.source_line = src = line_at(L->text, offset);
 	}
 	L->o->on_finding(&f, L->o->data);
@@ -363,7 +368,7 @@ void lint_statement(struct lint *L, struct lint_stmt *st, size_t gap_from)
 		size_t n = st->ntouches < 16 ? st->ntouches : 16, k = 0;
 
 		memset(&r, 0, sizeof(r));
-		strata_location(L->text, st->offset, &r.line, &r.column);
+		lint_location(L, st->offset, &r.line, &r.column);
 		r.file = L->path;
 		r.version = L->version;
 		r.direction = L->dir;

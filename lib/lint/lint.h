@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "session.h"
+#include "split.h"
 #include "strata.h"
 
 /* ---- rules ---- */
@@ -151,6 +152,7 @@ struct lint {
 	struct model *model; /* owned: column types seen in up sections, across
 	                        the run's migrations (pg_analyze.c) */
 	char *help;          /* owned: pending help for the next report */
+	struct strata_cursor where; /* for line numbers (see split.h) */
 };
 
 #define LINT_AT_STMT ((size_t)-1)
@@ -163,6 +165,9 @@ void lint_statement(struct lint *L, struct lint_stmt *st, size_t gap_from);
 
 /* A file that does not parse: a syntax-error finding at `offset`. */
 void lint_syntax_error(struct lint *L, size_t offset, const char *message);
+
+/* Line and column of a byte of L->text, fast when asked in order. */
+void lint_location(struct lint *L, size_t offset, int *line, int *column);
 
 /* Frees L->model (pg_analyze.c). */
 void strata_lint_model_dispose(struct lint *L);

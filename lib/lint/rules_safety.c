@@ -184,11 +184,11 @@ static struct safety *state(struct lint *L)
 
 /* ---- names and tokens ---- */
 
-static int line_of(const struct lint *L, size_t offset)
+static int line_of(struct lint *L, size_t offset)
 {
 	int line, col;
 
-	strata_location(L->text, offset, &line, &col);
+	lint_location(L, offset, &line, &col);
 	return line;
 }
 

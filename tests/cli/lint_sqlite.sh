@@ -282,16 +282,16 @@ test_lint_syntax_error_at_end_of_input() {
 }
 
 test_lint_volatility_inside_case_and_null_default_before_11() {
-	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT CASE WHEN random() > 0.5 THEN 1 END;\n' >f.sql
+	printf 'ALTER TABLE t ADD COLUMN x bigint DEFAULT CASE WHEN random() > 0.5 THEN 1 END;\n' >f.sql
 	st lint --dialect postgres --format json --rule require-lock-timeout=off --rule require-statement-timeout=off f.sql
 	assert_eq "$(printf '%s' "$out" | jq -r '[.[].rule] | join(",")')" volatile-default
 	# before 11 every default rewrote the table, but NULL is not stored
-	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT NULL;\n' >g.sql
+	printf 'ALTER TABLE t ADD COLUMN x bigint DEFAULT NULL;\n' >g.sql
 	st lint --dialect postgres --pg-version 10 --explain --format json \
 		--rule require-lock-timeout=off --rule require-statement-timeout=off g.sql
 	assert_eq "$(printf '%s' "$out" | jq -r '.[0].tables[0].rewrite')" false
 	assert_eq "$(printf '%s' "$out" | jq -r '[.[] | select(.kind == "finding") | .rule] | join(",")')" ""
-	printf 'ALTER TABLE t ADD COLUMN x int DEFAULT 0;\n' >h.sql
+	printf 'ALTER TABLE t ADD COLUMN x bigint DEFAULT 0;\n' >h.sql
 	st lint --dialect postgres --pg-version 10 --explain --format json h.sql
 	assert_eq "$(printf '%s' "$out" | jq -r '.[0].tables[0].rewrite')" true
 }
