@@ -615,6 +615,7 @@ static void lint_end(struct lint *L)
 	free(L->help);
 	strata_name_set_dispose(&L->created);
 	strata_lint_model_dispose(L);
+	strata_sqlite_model_free(L->sqlite_model);
 }
 
 int strata_lint_dir(strata *s, const strata_lint_opts *o,

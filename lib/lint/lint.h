@@ -151,6 +151,8 @@ struct lint {
 	size_t nsections;
 	struct model *model; /* owned: column types seen in up sections, across
 	                        the run's migrations (pg_analyze.c) */
+	struct sqlite_model *sqlite_model; /* owned: the schema the run's up
+	                                      sections built (rules_sqlite.c) */
 	char *help;          /* owned: pending help for the next report */
 	struct strata_cursor where; /* for line numbers (see split.h) */
 };
@@ -304,6 +306,8 @@ int strata_lint_sqlite_section(struct lint *L);
 /* Fills kind, touches, risk of a SQLite statement from its tokens
  * (rules_sqlite.c). */
 void strata_sqlite_analyze(struct lint *L, struct lint_stmt *st);
+/* Frees a model from rules_sqlite.c (NULL-safe). */
+void strata_sqlite_model_free(struct sqlite_model *m);
 
 /* ---- for the engine's pre-flight ---- */
 

@@ -1,23 +1,2693 @@
 /*
- * SQLite: the statement's kind and tables from its first tokens, and the
- * rules for what SQLite's ALTER TABLE cannot do.  See docs/lint-rules.md.
+ * SQLite: the statement's kind and tables from its tokens, a model of the
+ * schema across the run's up sections, and the rules for what SQLite's
+ * ALTER TABLE cannot do.  See ../shared/notes/sqlite-alter.md and
+ * docs/lint-rules.md.
+ *
+ * SQLite has one writer at a time: every write takes the database's write
+ * lock, and what a statement risks is how long it holds it (a DROP COLUMN
+ * or a table rebuild copies every row under it).  Most of what goes wrong
+ * is not a lock, though: SQLite's ALTER TABLE refuses many changes, some of
+ * them only once the table has rows (so they pass on an empty development
+ * database and fail in production), and a DROP COLUMN can succeed and leave
+ * a trigger that fails when it next fires.
+ *
+ * There is no parse tree: a small tokenizer reads each statement (names
+ * bare, "quoted", `quoted` and [quoted]; strings, blobs, numbers; comments
+ * skipped), and the rules look at tokens, never inside strings or comments.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lint.h"
+#include "strata/buf.h"
+
+#define NONE    ((size_t)-1)
+#define SQ_NAME 128
+
+/* ---- tokens ---- */
+
+enum tok_type {
+	T_WORD,   /* a bare word: keyword or name */
+	T_QUOTED, /* "name", `name`, [name] */
+	T_STRING, /* 'text' */
+	T_NUMBER,
+	T_BLOB,  /* x'00' */
+	T_PARAM, /* ?1, :name, @name, $name */
+	T_PUNCT, /* one character */
+};
+
+struct tok {
+	size_t off, len; /* in the text tokenized */
+	enum tok_type type;
+	int depth; /* parentheses around it; a '(' and its ')' are outside */
+};
+
+struct toks {
+	const char *s; /* the text (not owned) */
+	size_t base;   /* s's offset in L->text */
+	struct tok *v; /* owned */
+	size_t n, cap;
+};
+
+static int ident_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static int push(struct toks *T, size_t off, size_t len, enum tok_type type,
+                int depth)
+{
+	if (T->n == T->cap) {
+		size_t cap = T->cap ? 2 * T->cap : 64;
+		struct tok *v = realloc(T->v, cap * sizeof(*v));
+		if (!v)
+			return STRATA_ENOMEM;
+		T->v = v;
+		T->cap = cap;
+	}
+	T->v[T->n].off = off;
+	T->v[T->n].len = len;
+	T->v[T->n].type = type;
+	T->v[T->n].depth = depth;
+	T->n++;
+	return 0;
+}
+
+/* The end of a quoted token opening at p (a doubled quote stays inside). */
+static size_t quoted_end(const char *s, size_t len, size_t p, char q)
+{
+	for (p++; p < len; p++) {
+		if (s[p] != q)
+			continue;
+		if (p + 1 < len && s[p + 1] == q)
+			p++;
+		else
+			return p + 1;
+	}
+	return len;
+}
+
+static size_t number_end(const char *s, size_t len, size_t p)
+{
+	if (s[p] == '0' && p + 1 < len &&
+	    (s[p + 1] == 'x' || s[p + 1] == 'X')) {
+		p += 2;
+		while (p < len && isxdigit((unsigned char)s[p]))
+			p++;
+		return p;
+	}
+	while (p < len && (isdigit((unsigned char)s[p]) || s[p] == '_'))
+		p++;
+	if (p < len && s[p] == '.')
+		for (p++; p < len && isdigit((unsigned char)s[p]);)
+			p++;
+	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+		size_t q = p + 1;
+		if (q < len && (s[q] == '+' || s[q] == '-'))
+			q++;
+		if (q < len && isdigit((unsigned char)s[q]))
+			for (p = q; p < len && isdigit((unsigned char)s[p]);)
+				p++;
+	}
+	while (p < len && ident_char((unsigned char)s[p]))
+		p++;
+	return p;
+}
+
+/* Tokenizes s[0, len); base is s's offset in L->text.  0 or ENOMEM. */
+static int tokenize(struct toks *T, const char *s, size_t len, size_t base)
+{
+	size_t p = 0;
+	int depth = 0;
+
+	T->s = s;
+	T->base = base;
+	T->n = 0;
+	while (p < len) {
+		unsigned char c = (unsigned char)s[p];
+		size_t b = p;
+		enum tok_type type;
+		int d = depth;
+
+		if (isspace(c)) {
+			p++;
+			continue;
+		}
+		if (c == '-' && p + 1 < len && s[p + 1] == '-') {
+			while (p < len && s[p] != '\n')
+				p++;
+			continue;
+		}
+		if (c == '/' && p + 1 < len && s[p + 1] == '*') {
+			for (p += 2; p + 1 < len; p++)
+				if (s[p] == '*' && s[p + 1] == '/')
+					break;
+			p = p + 2 < len ? p + 2 : len;
+			continue;
+		}
+		if (c == '\'') {
+			p = quoted_end(s, len, p, '\'');
+			type = T_STRING;
+		} else if (c == '"' || c == '`') {
+			p = quoted_end(s, len, p, (char)c);
+			type = T_QUOTED;
+		} else if (c == '[') {
+			while (p < len && s[p] != ']')
+				p++;
+			p = p < len ? p + 1 : len;
+			type = T_QUOTED;
+		} else if ((c == 'x' || c == 'X') && p + 1 < len &&
+		           s[p + 1] == '\'') {
+			p = quoted_end(s, len, p + 1, '\'');
+			type = T_BLOB;
+		} else if (isdigit(c) || (c == '.' && p + 1 < len &&
+		                          isdigit((unsigned char)s[p + 1]))) {
+			p = number_end(s, len, p);
+			type = T_NUMBER;
+		} else if (c == '?' ||
+		           ((c == ':' || c == '@' || c == '$') && p + 1 < len &&
+		            ident_char((unsigned char)s[p + 1]))) {
+			for (p++; p < len && ident_char((unsigned char)s[p]);)
+				p++;
+			type = T_PARAM;
+		} else if (ident_char(c)) {
+			while (p < len && ident_char((unsigned char)s[p]))
+				p++;
+			type = T_WORD;
+		} else {
+			p++;
+			type = T_PUNCT;
+			if (c == '(')
+				depth++;
+			else if (c == ')' && depth > 0)
+				d = --depth;
+		}
+		if (push(T, b, p - b, type, d) < 0)
+			return STRATA_ENOMEM;
+	}
+	return 0;
+}
+
+static void toks_dispose(struct toks *T)
+{
+	free(T->v);
+	memset(T, 0, sizeof(*T));
+}
+
+static int is_word(const struct toks *T, size_t i, const char *kw)
+{
+	return i < T->n && T->v[i].type == T_WORD &&
+	       strlen(kw) == T->v[i].len &&
+	       strncasecmp(T->s + T->v[i].off, kw, T->v[i].len) == 0;
+}
+
+static int is_punct(const struct toks *T, size_t i, char c)
+{
+	return i < T->n && T->v[i].type == T_PUNCT && T->s[T->v[i].off] == c;
+}
+
+/* A token that can name something (SQLite also takes 'text' there). */
+static int is_name(const struct toks *T, size_t i)
+{
+	return i < T->n &&
+	       (T->v[i].type == T_WORD || T->v[i].type == T_QUOTED ||
+	        T->v[i].type == T_STRING);
+}
+
+/* The name a token spells, without its quotes, into out. */
+static void tok_name(const struct toks *T, size_t i, char *out, size_t n)
+{
+	const char *s = T->s + T->v[i].off;
+	size_t len = T->v[i].len, k = 0;
+	char close;
+
+	if (T->v[i].type == T_WORD || len < 2) {
+		snprintf(out, n, "%.*s", (int)len, s);
+		return;
+	}
+	close = s[0] == '[' ? ']' : s[0];
+	for (size_t p = 1; p + 1 < len + (s[len - 1] != close) && k + 1 < n;
+	     p++) {
+		out[k++] = s[p];
+		if (s[p] == close && close != ']' && p + 1 < len &&
+		    s[p + 1] == close)
+			p++;
+	}
+	out[k] = '\0';
+}
+
+/* Whether token i is an identifier (bare or quoted) spelling `name`. */
+static int names(const struct toks *T, size_t i, const char *name)
+{
+	char buf[SQ_NAME];
+
+	if (i >= T->n || (T->v[i].type != T_WORD && T->v[i].type != T_QUOTED))
+		return 0;
+	tok_name(T, i, buf, sizeof(buf));
+	return strcasecmp(buf, name) == 0;
+}
+
+/* The ')' closing the '(' at i, or T->n. */
+static size_t close_of(const struct toks *T, size_t i)
+{
+	for (size_t k = i + 1; k < T->n; k++)
+		if (is_punct(T, k, ')') && T->v[k].depth == T->v[i].depth)
+			return k;
+	return T->n;
+}
+
+/* A copy of the text from token a to the end of token b. */
+static char *span_dup(const struct toks *T, size_t a, size_t b)
+{
+	size_t from = T->v[a].off, to = T->v[b].off + T->v[b].len;
+	return strndup(T->s + from, to - from);
+}
+
+/* The first token in [from, to) at depth d that is the word kw. */
+static size_t find_word(const struct toks *T, size_t from, size_t to, int d,
+                        const char *kw)
+{
+	for (size_t k = from; k < to && k < T->n; k++)
+		if (T->v[k].depth == d && is_word(T, k, kw))
+			return k;
+	return NONE;
+}
+
+/* Whether [from, to) holds an identifier spelling name. */
+static size_t mentions(const struct toks *T, size_t from, size_t to,
+                       const char *name)
+{
+	for (size_t k = from; k < to && k < T->n; k++)
+		if (names(T, k, name))
+			return k;
+	return NONE;
+}
+
+/* NEW.name or OLD.name in [from, to). */
+static size_t mentions_row(const struct toks *T, size_t from, size_t to,
+                           const char *name)
+{
+	for (size_t k = from; k + 2 < to && k + 2 < T->n; k++)
+		if ((is_word(T, k, "NEW") || is_word(T, k, "OLD")) &&
+		    is_punct(T, k + 1, '.') && names(T, k + 2, name))
+			return k;
+	return NONE;
+}
+
+struct qname {
+	char bare[SQ_NAME];     /* the last part, unquoted */
+	char full[2 * SQ_NAME]; /* "schema.name", unquoted */
+	char raw[2 * SQ_NAME];  /* as written */
+	char braw[SQ_NAME];     /* the last part as written */
+	size_t at;              /* its first token */
+};
+
+/* Reads [schema.]name at i; the index after it, or NONE. */
+static size_t read_qname(const struct toks *T, size_t i, struct qname *q)
+{
+	size_t last = i;
+	char schema[SQ_NAME];
+
+	memset(q, 0, sizeof(*q));
+	if (!is_name(T, i))
+		return NONE;
+	q->at = i;
+	if (is_punct(T, i + 1, '.') && is_name(T, i + 2)) {
+		last = i + 2;
+		tok_name(T, i, schema, sizeof(schema));
+		tok_name(T, last, q->bare, sizeof(q->bare));
+		snprintf(q->full, sizeof(q->full), "%s.%s", schema, q->bare);
+	} else {
+		tok_name(T, i, q->bare, sizeof(q->bare));
+		snprintf(q->full, sizeof(q->full), "%s", q->bare);
+	}
+	snprintf(q->raw, sizeof(q->raw), "%.*s",
+	         (int)(T->v[last].off + T->v[last].len - T->v[i].off),
+	         T->s + T->v[i].off);
+	snprintf(q->braw, sizeof(q->braw), "%.*s", (int)T->v[last].len,
+	         T->s + T->v[last].off);
+	return last + 1;
+}
+
+/* Skips IF [NOT] EXISTS at i. */
+static size_t skip_if_exists(const struct toks *T, size_t i)
+{
+	if (!is_word(T, i, "IF"))
+		return i;
+	i++;
+	if (is_word(T, i, "NOT"))
+		i++;
+	return is_word(T, i, "EXISTS") ? i + 1 : i;
+}
+
+static const char *bare_of(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot ? dot + 1 : name;
+}
+
+static void lower_into(char *out, size_t n, const char *s)
+{
+	size_t k = 0;
+	for (; s[k] && k + 1 < n; k++)
+		out[k] = (char)tolower((unsigned char)s[k]);
+	out[k] = '\0';
+}
+
+/* Whether the table was created earlier in this section.  The walker also
+ * records each created table's bare name in lower case, as SQLite compares
+ * names. */
+static int created_here(const struct lint *L, const char *name)
+{
+	char key[SQ_NAME + 8];
+
+	if (lint_created_here(L, name))
+		return 1;
+	snprintf(key, sizeof(key), "sqlite:");
+	lower_into(key + 7, sizeof(key) - 7, bare_of(name));
+	return lint_created_here(L, key);
+}
+
+/* ---- column definitions ---- */
+
+#define COL_PK        (1u << 0)
+#define COL_UNIQUE    (1u << 1)
+#define COL_NOTNULL   (1u << 2)
+#define COL_GENERATED (1u << 3)
+#define COL_STORED    (1u << 4)
+#define COL_CHECK     (1u << 5)
+#define COL_DEFAULT   (1u << 6)
+
+struct coldef {
+	unsigned flags;
+	size_t notnull, pk, unique, stored, deflt; /* token indexes or NONE */
+	size_t type_from, type_to; /* the declared type, [from, to) */
+};
+
+static const char *const constraint_words[] = {
+    "CONSTRAINT", "PRIMARY", "NOT",        "NULL",      "UNIQUE", "CHECK",
+    "DEFAULT",    "COLLATE", "REFERENCES", "GENERATED", "AS",     NULL,
+};
+
+static int is_constraint_word(const struct toks *T, size_t i)
+{
+	for (const char *const *w = constraint_words; *w; w++)
+		if (is_word(T, i, *w))
+			return 1;
+	return 0;
+}
+
+/* Reads the tokens [a, b) after a column's name; d is their depth. */
+static void parse_coldef(const struct toks *T, size_t a, size_t b, int d,
+                         struct coldef *cd)
+{
+	size_t k = a;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->notnull = cd->pk = cd->unique = cd->stored = cd->deflt = NONE;
+	cd->type_from = a;
+	while (k < b && !(T->v[k].depth == d && is_constraint_word(T, k)))
+		k++;
+	cd->type_to = k;
+	for (; k < b; k++) {
+		if (T->v[k].depth != d)
+			continue;
+		if (is_word(T, k, "PRIMARY")) {
+			cd->flags |= COL_PK;
+			cd->pk = k;
+		} else if (is_word(T, k, "UNIQUE")) {
+			cd->flags |= COL_UNIQUE;
+			cd->unique = k;
+		} else if (is_word(T, k, "NOT") && is_word(T, k + 1, "NULL")) {
+			cd->flags |= COL_NOTNULL;
+			cd->notnull = k;
+		} else if (is_word(T, k, "CHECK")) {
+			cd->flags |= COL_CHECK;
+		} else if (is_word(T, k, "DEFAULT") && k + 1 < b) {
+			cd->flags |= COL_DEFAULT;
+			cd->deflt = k + 1;
+		} else if (is_word(T, k, "AS") && is_punct(T, k + 1, '(')) {
+			cd->flags |= COL_GENERATED;
+		} else if (is_word(T, k, "STORED")) {
+			cd->flags |= COL_STORED;
+			cd->stored = k;
+		}
+	}
+}
+
+enum { DEF_NULL, DEF_CONST, DEF_NONCONST };
+
+/* What SQLite's ALTER TABLE ADD COLUMN makes of a DEFAULT: it wants a value
+ * it can compute once (a literal, signed or in parentheses, or a CAST of
+ * one); CURRENT_TIMESTAMP or any expression is refused on a table with
+ * rows.  A bare word is taken as a string. */
+static int default_kind(const struct toks *T, size_t i, size_t end)
+{
+	int paren = 0;
+
+	while (is_punct(T, i, '(') && close_of(T, i) < end) {
+		end = close_of(T, i);
+		i++;
+		paren = 1;
+	}
+	if (i >= end)
+		return DEF_NONCONST;
+	if (is_word(T, i, "CAST") && is_punct(T, i + 1, '(')) {
+		size_t c = close_of(T, i + 1),
+		       as = find_word(T, i + 2, c, T->v[i].depth + 1, "AS");
+		if (c + 1 != end && paren)
+			return DEF_NONCONST;
+		return as == NONE ? DEF_NONCONST : default_kind(T, i + 2, as);
+	}
+	while (i < end && (is_punct(T, i, '-') || is_punct(T, i, '+')))
+		i++;
+	if (i >= end)
+		return DEF_NONCONST;
+	/* in parentheses the term must be the whole expression */
+	if (paren && i + 1 != end)
+		return DEF_NONCONST;
+	if (is_word(T, i, "NULL"))
+		return DEF_NULL;
+	if (is_word(T, i, "CURRENT_TIMESTAMP") ||
+	    is_word(T, i, "CURRENT_TIME") || is_word(T, i, "CURRENT_DATE"))
+		return DEF_NONCONST;
+	switch (T->v[i].type) {
+	case T_NUMBER:
+	case T_STRING:
+	case T_BLOB:
+		return DEF_CONST;
+	case T_WORD:
+		if (is_word(T, i, "TRUE") || is_word(T, i, "FALSE"))
+			return DEF_CONST;
+		return paren ? DEF_NONCONST : DEF_CONST;
+	case T_QUOTED:
+		return paren ? DEF_NONCONST : DEF_CONST;
+	default:
+		return DEF_NONCONST;
+	}
+}
+
+/* The end of the DEFAULT value starting at i (a term or a group). */
+static size_t default_end(const struct toks *T, size_t i, size_t b)
+{
+	while (i < b && (is_punct(T, i, '-') || is_punct(T, i, '+')))
+		i++;
+	if (is_punct(T, i, '('))
+		return close_of(T, i) + 1;
+	return i + 1;
+}
+
+/* ---- the schema model, across the run's up sections ---- */
+
+struct sq_col {
+	char *name; /* unquoted */
+	char *raw;  /* the name as written */
+	char *rest; /* the rest of its definition, as written */
+};
+
+struct sq_table {
+	char *name;
+	struct sq_col *cols;
+	size_t ncols;
+	char **cons; /* table constraints, as written */
+	size_t ncons;
+	char *tail; /* after the ')': WITHOUT ROWID, STRICT */
+	int known;  /* the columns are known (not CREATE TABLE ... AS) */
+};
+
+enum { OBJ_INDEX, OBJ_VIEW, OBJ_TRIGGER };
+
+struct sq_obj {
+	int kind;
+	char *name;
+	char *table;   /* an index's or trigger's table */
+	char *sql;     /* as written */
+	char *lower;   /* sql in lower case, to rule objects out quickly */
+	char *dangles; /* a view's or trigger's dropped table, or NULL */
+};
+
+struct sqlite_model {
+	struct sq_table *tables;
+	size_t ntables;
+	struct sq_obj *objs;
+	size_t nobjs;
+	char **dropped; /* tables dropped and not made again */
+	size_t ndropped;
+	size_t ndangling; /* objects whose `dangles` is set */
+	size_t *slots;    /* tables by name, open addressing: index + 1 */
+	size_t cap;
+};
+
+/* Whether lower-cased text might hold name (a quick filter before the
+ * tokens are read). */
+static int may_mention(const char *lower, const char *name)
+{
+	char key[SQ_NAME];
+
+	lower_into(key, sizeof(key), name);
+	return lower && strstr(lower, key) != NULL;
+}
+
+/* Whether an index, view or trigger names `table` (outside strings). */
+static int obj_mentions(const struct sq_obj *o, const char *table)
+{
+	struct toks T = {0};
+	int r = 0;
+
+	if (may_mention(o->lower, table) &&
+	    tokenize(&T, o->sql, strlen(o->sql), 0) == 0)
+		r = mentions(&T, 0, T.n, table) != NONE;
+	toks_dispose(&T);
+	return r;
+}
+
+static void col_dispose(struct sq_col *c)
+{
+	free(c->name);
+	free(c->raw);
+	free(c->rest);
+}
+
+static void table_dispose(struct sq_table *t)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		col_dispose(&t->cols[i]);
+	free(t->cols);
+	for (size_t i = 0; i < t->ncons; i++)
+		free(t->cons[i]);
+	free(t->cons);
+	free(t->name);
+	free(t->tail);
+	memset(t, 0, sizeof(*t));
+}
+
+static void obj_dispose(struct sq_obj *o)
+{
+	free(o->name);
+	free(o->table);
+	free(o->sql);
+	free(o->lower);
+	free(o->dangles);
+	memset(o, 0, sizeof(*o));
+}
+
+void strata_sqlite_model_free(struct sqlite_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->ntables; i++)
+		table_dispose(&m->tables[i]);
+	free(m->tables);
+	for (size_t i = 0; i < m->nobjs; i++)
+		obj_dispose(&m->objs[i]);
+	free(m->objs);
+	for (size_t i = 0; i < m->ndropped; i++)
+		free(m->dropped[i]);
+	free(m->dropped);
+	free(m->slots);
+	free(m);
+}
+
+/* ---- tables by name (a migration set can hold thousands) ---- */
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 1469598103934665603u; /* FNV-1a, without case */
+
+	while (*s)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s++)) *
+		    1099511628211u;
+	return h;
+}
+
+static void index_put(struct sqlite_model *M, size_t i)
+{
+	size_t k = name_hash(M->tables[i].name) & (M->cap - 1);
+
+	while (M->slots[k])
+		k = (k + 1) & (M->cap - 1);
+	M->slots[k] = i + 1;
+}
+
+/* Rebuilds the index: after a removal or a rename, or to grow it. */
+static void index_rebuild(struct sqlite_model *M)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * M->ntables + 2)
+		cap *= 2;
+	free(M->slots);
+	M->cap = 0;
+	if (!(M->slots = calloc(cap, sizeof(*M->slots))))
+		return;
+	M->cap = cap;
+	for (size_t i = 0; i < M->ntables; i++)
+		index_put(M, i);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A deep copy (a down section changes its copy, not the run's model). */
+static struct sqlite_model *model_clone(const struct sqlite_model *m)
+{
+	struct sqlite_model *c = calloc(1, sizeof(*c));
+
+	if (!c || !m)
+		return c;
+	c->tables = calloc(m->ntables + 1, sizeof(*c->tables));
+	c->objs = calloc(m->nobjs + 1, sizeof(*c->objs));
+	c->dropped = calloc(m->ndropped + 1, sizeof(*c->dropped));
+	if (!c->tables || !c->objs || !c->dropped)
+		goto nomem;
+	for (size_t i = 0; i < m->ntables; i++) {
+		const struct sq_table *s = &m->tables[i];
+		struct sq_table *t = &c->tables[c->ntables++];
+		t->name = strdup(s->name);
+		t->tail = dup_or_null(s->tail);
+		t->known = s->known;
+		t->cols = calloc(s->ncols + 1, sizeof(*t->cols));
+		t->cons = calloc(s->ncons + 1, sizeof(*t->cons));
+		if (!t->name || !t->cols || !t->cons)
+			goto nomem;
+		for (size_t k = 0; k < s->ncols; k++) {
+			struct sq_col *col = &t->cols[t->ncols++];
+			col->name = strdup(s->cols[k].name);
+			col->raw = strdup(s->cols[k].raw);
+			col->rest = strdup(s->cols[k].rest);
+			if (!col->name || !col->raw || !col->rest)
+				goto nomem;
+		}
+		for (size_t k = 0; k < s->ncons; k++)
+			if (!(t->cons[t->ncons++] = strdup(s->cons[k])))
+				goto nomem;
+	}
+	for (size_t i = 0; i < m->nobjs; i++) {
+		const struct sq_obj *s = &m->objs[i];
+		struct sq_obj *o = &c->objs[c->nobjs++];
+		o->kind = s->kind;
+		o->name = strdup(s->name);
+		o->table = dup_or_null(s->table);
+		o->sql = strdup(s->sql);
+		o->lower = strdup(s->lower);
+		o->dangles = dup_or_null(s->dangles);
+		if (!o->name || !o->sql || !o->lower)
+			goto nomem;
+		c->ndangling += o->dangles != NULL;
+	}
+	for (size_t i = 0; i < m->ndropped; i++)
+		if (!(c->dropped[c->ndropped++] = strdup(m->dropped[i])))
+			goto nomem;
+	index_rebuild(c);
+	return c;
+nomem:
+	strata_sqlite_model_free(c);
+	return calloc(1, sizeof(struct sqlite_model));
+}
+
+static struct sq_table *find_table(const struct sqlite_model *M,
+                                   const char *name)
+{
+	size_t k;
+
+	if (!M || !M->cap)
+		return NULL;
+	for (k = name_hash(name) & (M->cap - 1); M->slots[k];
+	     k = (k + 1) & (M->cap - 1))
+		if (strcasecmp(M->tables[M->slots[k] - 1].name, name) == 0)
+			return &M->tables[M->slots[k] - 1];
+	return NULL;
+}
+
+static struct sq_obj *find_obj(const struct sqlite_model *M, int kind,
+                               const char *name)
+{
+	for (size_t i = 0; M && i < M->nobjs; i++)
+		if (M->objs[i].kind == kind &&
+		    strcasecmp(M->objs[i].name, name) == 0)
+			return &M->objs[i];
+	return NULL;
+}
+
+static void set_dropped(struct sqlite_model *M, const char *name, int on)
+{
+	char **v;
+
+	for (size_t i = 0; i < M->ndropped; i++) {
+		if (strcasecmp(M->dropped[i], name) != 0)
+			continue;
+		if (!on) {
+			free(M->dropped[i]);
+			M->dropped[i] = M->dropped[--M->ndropped];
+			/* the name is a table again */
+			for (size_t k = 0; M->ndangling && k < M->nobjs; k++)
+				if (M->objs[k].dangles &&
+				    strcasecmp(M->objs[k].dangles, name) == 0) {
+					free(M->objs[k].dangles);
+					M->objs[k].dangles = NULL;
+					M->ndangling--;
+				}
+		}
+		return;
+	}
+	if (!on || !(v = realloc(M->dropped, (M->ndropped + 1) * sizeof(*v))))
+		return;
+	M->dropped = v;
+	if ((v[M->ndropped] = strdup(name)))
+		M->ndropped++;
+}
+
+static void drop_obj_at(struct sqlite_model *M, size_t i)
+{
+	M->ndangling -= M->objs[i].dangles != NULL;
+	obj_dispose(&M->objs[i]);
+	memmove(&M->objs[i], &M->objs[i + 1],
+	        (M->nobjs - i - 1) * sizeof(*M->objs));
+	M->nobjs--;
+}
+
+static void drop_obj(struct sqlite_model *M, int kind, const char *name)
+{
+	for (size_t i = 0; i < M->nobjs; i++)
+		if (M->objs[i].kind == kind &&
+		    strcasecmp(M->objs[i].name, name) == 0) {
+			drop_obj_at(M, i);
+			return;
+		}
+}
+
+/* Records an index, view or trigger; takes nothing over. */
+static void add_obj(struct sqlite_model *M, int kind, const char *name,
+                    const char *table, const char *sql)
+{
+	struct sq_obj o, *v;
+
+	drop_obj(M, kind, name);
+	memset(&o, 0, sizeof(o));
+	o.kind = kind;
+	o.name = strdup(name);
+	o.table = dup_or_null(table);
+	o.sql = strdup(sql);
+	o.lower = strdup(sql);
+	if (!o.name || !o.sql || !o.lower || (table && !o.table) ||
+	    !(v = realloc(M->objs, (M->nobjs + 1) * sizeof(*v)))) {
+		obj_dispose(&o);
+		return;
+	}
+	for (char *p = o.lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	/* SQLite lets a view or trigger name a missing table */
+	for (size_t i = 0; kind != OBJ_INDEX && i < M->ndropped; i++)
+		if (obj_mentions(&o, M->dropped[i])) {
+			o.dangles = strdup(M->dropped[i]);
+			M->ndangling += o.dangles != NULL;
+			break;
+		}
+	M->objs = v;
+	M->objs[M->nobjs++] = o;
+}
+
+/* Takes t over. */
+static void add_table(struct sqlite_model *M, struct sq_table *t)
+{
+	struct sq_table *old = find_table(M, t->name), *v;
+
+	set_dropped(M, t->name, 0);
+	if (old) {
+		table_dispose(old);
+		*old = *t;
+		return;
+	}
+	if (!(v = realloc(M->tables, (M->ntables + 1) * sizeof(*v)))) {
+		table_dispose(t);
+		return;
+	}
+	M->tables = v;
+	M->tables[M->ntables++] = *t;
+	if (2 * M->ntables + 2 > M->cap)
+		index_rebuild(M);
+	else
+		index_put(M, M->ntables - 1);
+}
+
+/* DROP TABLE: its indexes and triggers go with it; its views stay, and
+ * refer to a table that is no longer there. */
+static void drop_table(struct sqlite_model *M, const char *name)
+{
+	struct sq_table *t = find_table(M, name);
+
+	if (t) {
+		table_dispose(t);
+		*t = M->tables[--M->ntables];
+		index_rebuild(M);
+	}
+	for (size_t i = M->nobjs; i-- > 0;)
+		if (M->objs[i].kind != OBJ_VIEW && M->objs[i].table &&
+		    strcasecmp(M->objs[i].table, name) == 0)
+			drop_obj_at(M, i);
+	set_dropped(M, name, 1);
+	for (size_t i = 0; i < M->nobjs; i++) {
+		struct sq_obj *o = &M->objs[i];
+		if (o->kind != OBJ_INDEX && !o->dangles &&
+		    obj_mentions(o, name) && (o->dangles = strdup(name)))
+			M->ndangling++;
+	}
+}
+
+/* Replaces, in *text, every identifier spelling `old` by `raw` (as SQLite
+ * itself rewrites the schema on a rename). */
+static void replace_ident(char **text, const char *old, const char *raw)
+{
+	struct toks T = {0};
+	strata_buf b;
+	size_t from = 0;
+	int changed = 0;
+
+	if (!*text || tokenize(&T, *text, strlen(*text), 0) < 0)
+		goto done;
+	strata_buf_init(&b);
+	for (size_t k = 0; k < T.n; k++) {
+		if (!names(&T, k, old))
+			continue;
+		strata_buf_add(&b, *text + from, T.v[k].off - from);
+		strata_buf_puts(&b, raw);
+		from = T.v[k].off + T.v[k].len;
+		changed = 1;
+	}
+	if (changed) {
+		strata_buf_puts(&b, *text + from);
+		free(*text);
+		*text = strata_buf_detach(&b);
+	}
+	strata_buf_dispose(&b);
+done:
+	toks_dispose(&T);
+}
+
+static void obj_set_sql(struct sq_obj *o)
+{
+	free(o->lower);
+	if ((o->lower = strdup(o->sql ? o->sql : "")))
+		for (char *p = o->lower; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+}
+
+/* Whether text holds the keyword kw outside strings and comments. */
+static int has_word(const char *text, const char *kw)
+{
+	struct toks T = {0};
+	int found = 0;
+	size_t n = strlen(kw), len = strlen(text), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(text + i, kw, n) == 0)
+			break;
+	if (i + n > len)
+		return 0; /* not even in a string */
+	if (tokenize(&T, text, len, 0) == 0)
+		for (size_t k = 0; k < T.n && !found; k++)
+			found = is_word(&T, k, kw);
+	toks_dispose(&T);
+	return found;
+}
+
+static void rename_table(struct sqlite_model *M, const char *old,
+                         const char *raw, const char *bare)
+{
+	struct sq_table *t = find_table(M, old);
+	char *name;
+
+	if (t && (name = strdup(bare))) {
+		free(t->name);
+		t->name = name;
+		index_rebuild(M);
+	}
+	set_dropped(M, bare, 0);
+	for (size_t i = 0; i < M->ntables; i++) {
+		for (size_t k = 0; k < M->tables[i].ncols; k++)
+			replace_ident(&M->tables[i].cols[k].rest, old, raw);
+		for (size_t k = 0; k < M->tables[i].ncons; k++)
+			replace_ident(&M->tables[i].cons[k], old, raw);
+	}
+	for (size_t i = 0; i < M->nobjs; i++) {
+		struct sq_obj *o = &M->objs[i];
+		if (o->table && strcasecmp(o->table, old) == 0 &&
+		    (name = strdup(bare))) {
+			free(o->table);
+			o->table = name;
+		}
+		if (may_mention(o->lower, old)) {
+			replace_ident(&o->sql, old, raw);
+			obj_set_sql(o);
+		}
+	}
+}
+
+static struct sq_col *find_col(const struct sq_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, name) == 0)
+			return &t->cols[i];
+	return NULL;
+}
+
+static void rename_column(struct sqlite_model *M, const char *table,
+                          const char *old, const char *raw, const char *bare)
+{
+	struct sq_table *t = find_table(M, table);
+	struct sq_col *c = find_col(t, old);
+	char *n1, *n2;
+
+	if (c && (n1 = strdup(bare))) {
+		if ((n2 = strdup(raw))) {
+			free(c->name);
+			free(c->raw);
+			c->name = n1;
+			c->raw = n2;
+		} else {
+			free(n1);
+		}
+	}
+	if (t) {
+		for (size_t k = 0; k < t->ncols; k++)
+			replace_ident(&t->cols[k].rest, old, raw);
+		for (size_t k = 0; k < t->ncons; k++)
+			replace_ident(&t->cons[k], old, raw);
+	}
+	for (size_t i = 0; i < M->nobjs; i++) {
+		struct sq_obj *o = &M->objs[i];
+		int own = o->table && strcasecmp(o->table, table) == 0;
+		if ((own || may_mention(o->lower, table)) &&
+		    may_mention(o->lower, old)) {
+			replace_ident(&o->sql, old, raw);
+			obj_set_sql(o);
+		}
+	}
+}
+
+/* ---- reading statements into the model ---- */
+
+/* Splits the list in the parentheses at `open` into its elements:
+ * calls fn(T, a, b, data) for each [a, b). */
+static void each_element(const struct toks *T, size_t open,
+                         void (*fn)(const struct toks *, size_t, size_t,
+                                    void *),
+                         void *data)
+{
+	size_t close = close_of(T, open), a = open + 1;
+	int d = T->v[open].depth + 1;
+
+	for (size_t k = a; k <= close && k < T->n; k++) {
+		if (k < close && !(is_punct(T, k, ',') && T->v[k].depth == d))
+			continue;
+		if (k > a)
+			fn(T, a, k, data);
+		a = k + 1;
+	}
+}
+
+static int is_table_constraint(const struct toks *T, size_t i)
+{
+	return is_word(T, i, "CONSTRAINT") || is_word(T, i, "PRIMARY") ||
+	       is_word(T, i, "UNIQUE") || is_word(T, i, "CHECK") ||
+	       is_word(T, i, "FOREIGN");
+}
+
+/* Makes a column from its definition's tokens [a, b). */
+static int make_col(const struct toks *T, size_t a, size_t b, struct sq_col *c)
+{
+	char name[SQ_NAME];
+	size_t from = T->v[a].off + T->v[a].len,
+	       to = T->v[b - 1].off + T->v[b - 1].len;
+
+	tok_name(T, a, name, sizeof(name));
+	c->name = strdup(name);
+	c->raw = strndup(T->s + T->v[a].off, T->v[a].len);
+	c->rest = strndup(T->s + from, to - from);
+	if (!c->name || !c->raw || !c->rest) {
+		col_dispose(c);
+		return STRATA_ENOMEM;
+	}
+	return 0;
+}
+
+static void table_element(const struct toks *T, size_t a, size_t b, void *data)
+{
+	struct sq_table *t = data;
+
+	if (is_table_constraint(T, a)) {
+		char **v = realloc(t->cons, (t->ncons + 1) * sizeof(*v));
+		if (!v)
+			return;
+		t->cons = v;
+		if ((v[t->ncons] = span_dup(T, a, b - 1)))
+			t->ncons++;
+	} else if (is_name(T, a)) {
+		struct sq_col *v =
+		    realloc(t->cols, (t->ncols + 1) * sizeof(*v));
+		if (!v)
+			return;
+		t->cols = v;
+		if (make_col(T, a, b, &v[t->ncols]) == 0)
+			t->ncols++;
+	}
+}
+
+/* CREATE TABLE with its name at q and the tokens after it at i. */
+static void model_create_table(struct sqlite_model *M, const struct toks *T,
+                               size_t i, const struct qname *q, int if_not)
+{
+	struct sq_table t;
+
+	if (if_not && find_table(M, q->bare))
+		return;
+	memset(&t, 0, sizeof(t));
+	if (!(t.name = strdup(q->bare)))
+		return;
+	if (is_punct(T, i, '(')) {
+		size_t close = close_of(T, i);
+		t.known = 1;
+		each_element(T, i, table_element, &t);
+		if (close + 1 < T->n)
+			t.tail = span_dup(T, close + 1, T->n - 1);
+	}
+	add_table(M, &t);
+}
+
+static void model_add_column(struct sqlite_model *M, const char *table,
+                             const struct toks *T, size_t a, size_t b)
+{
+	struct sq_table *t = find_table(M, table);
+	struct sq_col *v;
+
+	if (!t || a >= b || !is_name(T, a))
+		return;
+	if (!(v = realloc(t->cols, (t->ncols + 1) * sizeof(*v))))
+		return;
+	t->cols = v;
+	if (make_col(T, a, b, &v[t->ncols]) == 0)
+		t->ncols++;
+}
+
+static void model_drop_column(struct sqlite_model *M, const char *table,
+                              const char *col)
+{
+	struct sq_table *t = find_table(M, table);
+	struct sq_col *c = find_col(t, col);
+
+	if (!c)
+		return;
+	col_dispose(c);
+	memmove(c, c + 1, (size_t)(t->cols + t->ncols - c - 1) * sizeof(*c));
+	t->ncols--;
+}
+
+/* ---- what blocks or breaks a DROP COLUMN ---- */
+
+/* Where, in a trigger's text, its table, WHEN clause and body are. */
+struct trigger_parts {
+	size_t on;             /* the table's token */
+	size_t when, when_end; /* [when, when_end) or NONE */
+	size_t body, body_end; /* between BEGIN and END */
+};
+
+static void trigger_parts(const struct toks *T, struct trigger_parts *p)
+{
+	size_t k = find_word(T, 0, T->n, 0, "ON"), begin;
+
+	p->on = p->when = p->when_end = NONE;
+	p->body = p->body_end = T->n;
+	if (k == NONE)
+		return;
+	p->on = k + 1;
+	begin = find_word(T, k, T->n, 0, "BEGIN");
+	if (begin == NONE)
+		return;
+	p->when = find_word(T, k, begin, 0, "WHEN");
+	if (p->when != NONE)
+		p->when_end = begin;
+	p->body = begin + 1;
+	p->body_end = T->n;
+	if (p->body_end > p->body && is_word(T, p->body_end - 1, "END"))
+		p->body_end--;
+}
+
+struct drop_check {
+	char why[200];               /* the reason SQLite refuses, or "" */
+	const struct sq_obj *block;  /* the index, view or trigger that does */
+	const struct sq_obj *breaks; /* a trigger whose body uses it */
+};
+
+/* Whether the constraint text c of table t uses col: PRIMARY KEY (..),
+ * UNIQUE (..), CHECK (..), FOREIGN KEY (..) REFERENCES; the name after
+ * CONSTRAINT and the other table's columns do not count. */
+static const char *constraint_uses(const char *c, const char *col)
+{
+	struct toks T = {0};
+	const char *what = NULL;
+	size_t k = 0, to;
+
+	if (tokenize(&T, c, strlen(c), 0) < 0)
+		goto done;
+	if (is_word(&T, 0, "CONSTRAINT"))
+		k = 2;
+	to = T.n;
+	if (is_word(&T, k, "PRIMARY"))
+		what = "the PRIMARY KEY";
+	else if (is_word(&T, k, "UNIQUE"))
+		what = "a UNIQUE constraint";
+	else if (is_word(&T, k, "CHECK"))
+		what = "a CHECK constraint";
+	else if (is_word(&T, k, "FOREIGN")) {
+		what = "a FOREIGN KEY";
+		if ((to = find_word(&T, k, T.n, 0, "REFERENCES")) == NONE)
+			to = T.n;
+	}
+	if (what && mentions(&T, k + 1, to, col) == NONE)
+		what = NULL;
+done:
+	toks_dispose(&T);
+	return what;
+}
+
+/* Whether another column's CHECK or generated expression uses col. */
+static const char *column_expr_uses(const char *rest, const char *col)
+{
+	struct toks T = {0};
+	const char *what = NULL;
+
+	if (tokenize(&T, rest, strlen(rest), 0) < 0)
+		goto done;
+	for (size_t k = 0; k + 1 < T.n && !what; k++) {
+		size_t close;
+		if (T.v[k].depth != 0 || !is_punct(&T, k + 1, '('))
+			continue;
+		if (!is_word(&T, k, "CHECK") && !is_word(&T, k, "AS"))
+			continue;
+		close = close_of(&T, k + 1);
+		if (mentions(&T, k + 2, close, col) != NONE)
+			what = is_word(&T, k, "CHECK") ? "the CHECK of column"
+			                               : "generated column";
+	}
+done:
+	toks_dispose(&T);
+	return what;
+}
+
+/* Whether an index, view or trigger `o` stops (why set) or will break
+ * (returns 2) a DROP COLUMN of table.col. */
+static int obj_uses(const struct sq_obj *o, const char *table, const char *col,
+                    char *why, size_t n)
+{
+	struct toks T = {0};
+	int own, r = 0;
+	size_t k;
+
+	/* most objects are ruled out without reading their tokens */
+	if (!may_mention(o->lower, col))
+		return 0;
+	own = o->table && strcasecmp(o->table, table) == 0;
+	if (o->kind == OBJ_INDEX ? !own : !own && !may_mention(o->lower, table))
+		return 0;
+	if (tokenize(&T, o->sql, strlen(o->sql), 0) < 0)
+		goto done;
+	if (o->kind == OBJ_INDEX && own) {
+		size_t on = find_word(&T, 0, T.n, 0, "ON");
+		if (on != NONE && mentions(&T, on + 2, T.n, col) != NONE) {
+			snprintf(why, n, "index '%s' uses it", o->name);
+			r = 1;
+		}
+	} else if (o->kind == OBJ_VIEW) {
+		size_t as = find_word(&T, 0, T.n, 0, "AS");
+		if (as != NONE && mentions(&T, as, T.n, table) != NONE &&
+		    mentions(&T, as, T.n, col) != NONE) {
+			snprintf(why, n, "view '%s' uses it", o->name);
+			r = 1;
+		}
+	} else if (o->kind == OBJ_TRIGGER) {
+		struct trigger_parts p;
+		trigger_parts(&T, &p);
+		if (p.when != NONE &&
+		    mentions(&T, p.when, p.when_end, col) != NONE &&
+		    (own || mentions(&T, p.when, p.when_end, table) != NONE)) {
+			snprintf(why, n,
+			         "the WHEN clause of trigger '%s' "
+			         "uses it",
+			         o->name);
+			r = 1;
+		} else if (own && (k = mentions_row(&T, p.body, p.body_end,
+		                                    col)) != NONE) {
+			snprintf(why, n, "trigger '%.64s' uses %s.%.64s",
+			         o->name, is_word(&T, k, "NEW") ? "NEW" : "OLD",
+			         col);
+			r = 1;
+		} else if (mentions(&T, p.body, p.body_end, table) != NONE &&
+		           mentions(&T, p.body, p.body_end, col) != NONE) {
+			r = 2;
+		}
+	}
+done:
+	toks_dispose(&T);
+	return r;
+}
+
+static void check_drop(const struct sqlite_model *M, const char *table,
+                       const char *col, struct drop_check *dc)
+{
+	const struct sq_table *t = find_table(M, table);
+	const struct sq_col *c = find_col(t, col);
+	const char *what;
+
+	memset(dc, 0, sizeof(*dc));
+	if (c) {
+		struct toks T = {0};
+		struct coldef cd;
+		if (tokenize(&T, c->rest, strlen(c->rest), 0) == 0) {
+			parse_coldef(&T, 0, T.n, 0, &cd);
+			if (cd.flags & COL_PK)
+				snprintf(dc->why, sizeof(dc->why),
+				         "it is the PRIMARY KEY of '%s'",
+				         table);
+			else if (cd.flags & COL_UNIQUE)
+				snprintf(dc->why, sizeof(dc->why),
+				         "it is UNIQUE");
+		}
+		toks_dispose(&T);
+		if (!*dc->why && t->known && t->ncols == 1)
+			snprintf(dc->why, sizeof(dc->why),
+			         "it is the only column of '%s'", table);
+	}
+	for (size_t i = 0; t && !*dc->why && i < t->ncons; i++)
+		if ((what = constraint_uses(t->cons[i], col)))
+			snprintf(dc->why, sizeof(dc->why),
+			         "it is in %s of '%s'", what, table);
+	for (size_t i = 0; t && !*dc->why && i < t->ncols; i++)
+		if (&t->cols[i] != c &&
+		    (what = column_expr_uses(t->cols[i].rest, col)))
+			snprintf(dc->why, sizeof(dc->why), "%s '%s' uses it",
+			         what, t->cols[i].name);
+	for (size_t i = 0; M && !*dc->why && i < M->nobjs; i++) {
+		int r =
+		    obj_uses(&M->objs[i], table, col, dc->why, sizeof(dc->why));
+		if (r == 1)
+			dc->block = &M->objs[i];
+		else if (r == 2 && !dc->breaks)
+			dc->breaks = &M->objs[i];
+	}
+}
+
+/* A view or trigger that refers to a table dropped earlier: SQLite then
+ * refuses every ALTER TABLE RENAME and DROP COLUMN ("error in view v: no
+ * such table"), which is how a table rebuild done in the wrong order
+ * fails. */
+static const struct sq_obj *dangling(const struct sqlite_model *M,
+                                     const char **table)
+{
+	for (size_t i = 0; M && M->ndangling && i < M->nobjs; i++)
+		if (M->objs[i].dangles) {
+			*table = M->objs[i].dangles;
+			return &M->objs[i];
+		}
+	return NULL;
+}
+
+/* ---- per-section state ---- */
+
+struct sq_state {
+	struct toks toks; /* of the statement at toks_at */
+	size_t toks_at;
+	int toks_ok;
+	struct sqlite_model *scratch; /* a down section's copy of the model */
+	int cloned;
+	struct name_set filled; /* tables (lower case) rows went into */
+};
+
+static void *state_new(void)
+{
+	struct sq_state *S = calloc(1, sizeof(*S));
+	if (S)
+		S->toks_at = NONE;
+	return S;
+}
+
+static void state_free(void *p)
+{
+	struct sq_state *S = p;
+	toks_dispose(&S->toks);
+	strata_sqlite_model_free(S->scratch);
+	strata_name_set_dispose(&S->filled);
+	free(S);
+}
+
+extern const struct lint_family strata_lint_sqlite;
+
+/* The statement's tokens (read once, for the analysis and the rules). */
+static const struct toks *stmt_toks(struct lint *L, const struct lint_stmt *st)
+{
+	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
+
+	if (!S)
+		return NULL;
+	if (S->toks_at != st->offset) {
+		S->toks_at = st->offset;
+		S->toks_ok = tokenize(&S->toks, L->text + st->offset, st->len,
+		                      st->offset) == 0;
+	}
+	return S->toks_ok ? &S->toks : NULL;
+}
+
+/* The model this section reads: the run's in an up section; in a down
+ * section, the run's until the section changes it, then its own copy (the
+ * down undoes the up; the next migration starts from what the up left). */
+static struct sqlite_model *cur_model(struct lint *L)
+{
+	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
+
+	if (!L->sqlite_model)
+		L->sqlite_model = calloc(1, sizeof(*L->sqlite_model));
+	return S && S->cloned ? S->scratch : L->sqlite_model;
+}
+
+/* The model a statement of this section may change. */
+static struct sqlite_model *mut_model(struct lint *L)
+{
+	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
+
+	if (L->dir == STRATA_UP || !S)
+		return cur_model(L);
+	if (!S->cloned) {
+		S->scratch = model_clone(L->sqlite_model);
+		S->cloned = 1;
+	}
+	return S->scratch;
+}
+
+/* Whether the table may hold rows: not when it was created in this section
+ * and nothing was inserted into it since. */
+static int may_have_rows(struct lint *L, const char *table)
+{
+	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
+	char key[SQ_NAME];
+
+	if (!created_here(L, table))
+		return 1;
+	lower_into(key, sizeof(key), bare_of(table));
+	return S && strata_name_set_has(&S->filled, key);
+}
+
+/* ---- analysis: kind, touches, risk ---- */
+
+static struct lint_touch *touch(struct lint_stmt *st, const char *name,
+                                strata_lock_mode lock, unsigned effects)
+{
+	struct lint_touch *t;
+
+	for (size_t i = 0; i < st->ntouches; i++) {
+		t = &st->touches[i];
+		if (strcasecmp(t->name, name) == 0) {
+			if (lock > t->lock)
+				t->lock = lock;
+			t->effects |= effects;
+			return t;
+		}
+	}
+	t = realloc(st->touches, (st->ntouches + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	st->touches = t;
+	t = &st->touches[st->ntouches];
+	memset(t, 0, sizeof(*t));
+	if (!(t->name = strdup(name)))
+		return NULL;
+	st->ntouches++;
+	t->lock = lock;
+	t->effects = effects;
+	return t;
+}
+
+#define DBW STRATA_LOCK_DATABASE_WRITE
+
+/* The first INSERT, REPLACE, UPDATE, DELETE or SELECT outside parentheses
+ * (after a WITH clause's common table expressions). */
+static size_t main_verb(const struct toks *T)
+{
+	static const char *const verbs[] = {"INSERT", "REPLACE", "UPDATE",
+	                                    "DELETE", "SELECT",  "VALUES"};
+	for (size_t k = 1; k < T->n; k++)
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(*verbs); v++)
+			if (T->v[k].depth == 0 && is_word(T, k, verbs[v]))
+				return k;
+	return NONE;
+}
+
+/* The table after UPDATE [OR ...] / DELETE FROM / INSERT [OR ...] INTO. */
+static size_t dml_table(const struct toks *T, size_t verb, struct qname *q)
+{
+	size_t i = verb + 1;
+
+	if (is_word(T, i, "OR"))
+		i += 2;
+	if (is_word(T, verb, "DELETE") || is_word(T, verb, "INSERT") ||
+	    is_word(T, verb, "REPLACE")) {
+		if (!is_word(T, i, "FROM") && !is_word(T, i, "INTO"))
+			return NONE;
+		i++;
+	}
+	return read_qname(T, i, q);
+}
+
+static void analyze_create(struct lint_stmt *st, const struct toks *T)
+{
+	struct qname q, tab;
+	size_t i = 1, k;
+	struct lint_touch *t;
+
+	if (is_word(T, i, "TEMP") || is_word(T, i, "TEMPORARY"))
+		i++;
+	if (is_word(T, i, "UNIQUE"))
+		i++;
+	if (is_word(T, i, "VIRTUAL")) {
+		st->kind = "CREATE VIRTUAL TABLE";
+		i++;
+	}
+	if (is_word(T, i, "TABLE")) {
+		if (!st->kind || strcmp(st->kind, "OTHER") == 0)
+			st->kind = "CREATE TABLE";
+		if (read_qname(T, skip_if_exists(T, i + 1), &q) != NONE &&
+		    (t = touch(st, q.full, DBW, STRATA_TOUCH_NEW)))
+			t->created = 1;
+	} else if (is_word(T, i, "INDEX")) {
+		st->kind = "CREATE INDEX";
+		k = read_qname(T, skip_if_exists(T, i + 1), &q);
+		if (k != NONE && is_word(T, k, "ON") &&
+		    read_qname(T, k + 1, &tab) != NONE)
+			touch(st, tab.full, DBW, STRATA_TOUCH_SCAN);
+	} else if (is_word(T, i, "VIEW")) {
+		st->kind = "CREATE VIEW";
+	} else if (is_word(T, i, "TRIGGER")) {
+		st->kind = "CREATE TRIGGER";
+		k = find_word(T, i, T->n, 0, "ON");
+		if (k != NONE && read_qname(T, k + 1, &tab) != NONE)
+			touch(st, tab.full, DBW, 0);
+	}
+}
+
+static void analyze_drop(struct lint *L, struct lint_stmt *st,
+                         const struct toks *T)
+{
+	const struct sqlite_model *M = cur_model(L);
+	const struct sq_obj *o;
+	struct qname q;
+	size_t k = read_qname(T, skip_if_exists(T, 2), &q);
+
+	if (is_word(T, 1, "TABLE")) {
+		st->kind = "DROP TABLE";
+		if (k != NONE)
+			touch(st, q.full, DBW, STRATA_TOUCH_DATA_LOSS);
+	} else if (is_word(T, 1, "INDEX")) {
+		st->kind = "DROP INDEX";
+		if (k != NONE && (o = find_obj(M, OBJ_INDEX, q.bare)))
+			touch(st, o->table, DBW, 0);
+	} else if (is_word(T, 1, "TRIGGER")) {
+		st->kind = "DROP TRIGGER";
+		if (k != NONE && (o = find_obj(M, OBJ_TRIGGER, q.bare)))
+			touch(st, o->table, DBW, 0);
+	} else if (is_word(T, 1, "VIEW")) {
+		st->kind = "DROP VIEW";
+	}
+}
+
+/* Whether ALTER TABLE ... ADD COLUMN makes SQLite check every row: it runs
+ * a quick_check over the table when the table has a CHECK (or is STRICT),
+ * or the new column is a NOT NULL generated one. */
+static int add_column_scans(const struct sqlite_model *M, const char *table,
+                            const struct coldef *cd)
+{
+	const struct sq_table *t = find_table(M, table);
+
+	if ((cd->flags & COL_CHECK) ||
+	    (cd->flags & (COL_NOTNULL | COL_GENERATED)) ==
+	        (COL_NOTNULL | COL_GENERATED))
+		return 1;
+	if (t && t->tail && has_word(t->tail, "STRICT"))
+		return 1;
+	for (size_t i = 0; t && i < t->ncons; i++)
+		if (has_word(t->cons[i], "CHECK"))
+			return 1;
+	for (size_t i = 0; t && i < t->ncols; i++)
+		if (has_word(t->cols[i].rest, "CHECK"))
+			return 1;
+	return 0;
+}
+
+static void analyze_alter(struct lint *L, struct lint_stmt *st,
+                          const struct toks *T)
+{
+	struct qname q, to;
+	struct lint_touch *t;
+	size_t k;
+	unsigned eff = 0;
+
+	st->kind = "ALTER TABLE";
+	if (!is_word(T, 1, "TABLE") || (k = read_qname(T, 2, &q)) == NONE)
+		return;
+	if (is_word(T, k, "DROP")) {
+		eff = STRATA_TOUCH_REWRITE | STRATA_TOUCH_DATA_LOSS;
+	} else if (is_word(T, k, "ADD")) {
+		struct coldef cd;
+		size_t a = k + 1 + is_word(T, k + 1, "COLUMN");
+		if (a < T->n) {
+			parse_coldef(T, a + 1, T->n, 0, &cd);
+			if (add_column_scans(cur_model(L), q.bare, &cd))
+				eff = STRATA_TOUCH_SCAN;
+		}
+	}
+	touch(st, q.full, DBW, eff);
+	/* a table created here keeps being new under its new name */
+	if (is_word(T, k, "RENAME") && is_word(T, k + 1, "TO") &&
+	    created_here(L, q.full) && read_qname(T, k + 2, &to) != NONE &&
+	    (t = touch(st, to.full, DBW, STRATA_TOUCH_NEW)))
+		t->created = 1;
+}
+
+static void analyze_insert(struct lint *L, struct lint_stmt *st,
+                           const struct toks *T, size_t verb)
+{
+	struct qname q, src;
+	size_t k = dml_table(T, verb, &q), sel, from;
+
+	if (k == NONE)
+		return;
+	touch(st, q.full, DBW, 0);
+	/* INSERT INTO new_t SELECT ... FROM t: the copy step of a table
+	 * rebuild when new_t is new, every row of t read under the lock */
+	sel = find_word(T, k, T->n, 0, "SELECT");
+	from = sel == NONE ? NONE : find_word(T, sel, T->n, 0, "FROM");
+	if (from != NONE && read_qname(T, from + 1, &src) != NONE &&
+	    strcasecmp(src.bare, q.bare) != 0)
+		touch(st, src.full, DBW,
+		      created_here(L, q.full) ? STRATA_TOUCH_REWRITE
+		                              : STRATA_TOUCH_SCAN);
+}
+
+/* The WHERE of an UPDATE or DELETE (outside parentheses), or NONE. */
+static size_t dml_where(const struct toks *T, size_t from)
+{
+	return find_word(T, from, T->n, 0, "WHERE");
+}
+
+static void classify(struct lint *L, struct lint_stmt *st, const struct toks *T)
+{
+	struct qname q;
+	size_t verb = 0, k;
+
+	st->kind = "OTHER";
+	if (T->n == 0)
+		return;
+	if (is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
+		return;
+	if (is_word(T, verb, "CREATE")) {
+		analyze_create(st, T);
+	} else if (is_word(T, verb, "DROP")) {
+		analyze_drop(L, st, T);
+	} else if (is_word(T, verb, "ALTER")) {
+		analyze_alter(L, st, T);
+	} else if (is_word(T, verb, "INSERT") || is_word(T, verb, "REPLACE")) {
+		st->kind = "INSERT";
+		analyze_insert(L, st, T, verb);
+	} else if (is_word(T, verb, "UPDATE")) {
+		st->kind = "UPDATE";
+		if ((k = dml_table(T, verb, &q)) != NONE)
+			touch(st, q.full, DBW,
+			      dml_where(T, k) == NONE ? STRATA_TOUCH_REWRITE
+			                              : 0);
+	} else if (is_word(T, verb, "DELETE")) {
+		st->kind = "DELETE";
+		if ((k = dml_table(T, verb, &q)) != NONE)
+			touch(st, q.full, DBW,
+			      dml_where(T, k) == NONE ? STRATA_TOUCH_DATA_LOSS
+			                              : 0);
+	} else if (is_word(T, verb, "SELECT") || is_word(T, verb, "VALUES")) {
+		st->kind = "SELECT";
+	} else if (is_word(T, 0, "PRAGMA")) {
+		st->kind = "PRAGMA";
+		k = is_punct(T, 2, '.') ? 3 : 1;
+		if (is_word(T, k, "journal_mode") && k + 1 < T->n)
+			st->no_tx = 1; /* WAL cannot be entered in one */
+	} else if (is_word(T, 0, "BEGIN")) {
+		st->kind = "BEGIN";
+	} else if (is_word(T, 0, "COMMIT") || is_word(T, 0, "END")) {
+		st->kind = "COMMIT";
+	} else if (is_word(T, 0, "ROLLBACK")) {
+		st->kind = "ROLLBACK";
+	} else if (is_word(T, 0, "SAVEPOINT")) {
+		st->kind = "SAVEPOINT";
+	} else if (is_word(T, 0, "RELEASE")) {
+		st->kind = "RELEASE";
+	} else if (is_word(T, 0, "VACUUM")) {
+		st->kind = "VACUUM";
+		st->no_tx = 1;
+	} else if (is_word(T, 0, "ANALYZE")) {
+		st->kind = "ANALYZE";
+	} else if (is_word(T, 0, "REINDEX")) {
+		st->kind = "REINDEX";
+		if (read_qname(T, 1, &q) != NONE &&
+		    find_table(cur_model(L), q.bare))
+			touch(st, q.full, DBW, STRATA_TOUCH_SCAN);
+	} else if (is_word(T, 0, "ATTACH") || is_word(T, 0, "DETACH")) {
+		st->kind = is_word(T, 0, "ATTACH") ? "ATTACH" : "DETACH";
+		st->no_tx = 1;
+	} else if (is_word(T, 0, "EXPLAIN")) {
+		st->kind = "EXPLAIN";
+	}
+}
+
+static strata_risk touch_risk(const struct lint_touch *t, char *why, size_t n)
+{
+	if (t->effects & STRATA_TOUCH_NEW) {
+		snprintf(why, n,
+		         "%s is new in this migration: nobody waits "
+		         "on it",
+		         t->name);
+		return STRATA_RISK_LOW;
+	}
+	if (t->effects & STRATA_TOUCH_DATA_LOSS) {
+		snprintf(why, n, "data in %s is deleted for good", t->name);
+		return STRATA_RISK_HIGH;
+	}
+	if (t->effects & STRATA_TOUCH_REWRITE) {
+		snprintf(why, n,
+		         "every row of %s is written while the "
+		         "database write lock is held: other writers "
+		         "wait",
+		         t->name);
+		return STRATA_RISK_HIGH;
+	}
+	if (t->effects & STRATA_TOUCH_SCAN) {
+		snprintf(why, n,
+		         "every row of %s is read while the database "
+		         "write lock is held: other writers wait",
+		         t->name);
+		return STRATA_RISK_MEDIUM;
+	}
+	snprintf(why, n, "the database write lock is held briefly for %s",
+	         t->name);
+	return STRATA_RISK_LOW;
+}
+
+/* Why a statement that touches no table is low risk. */
+static const char *quiet_why(const char *kind, const struct toks *T)
+{
+	static const char *const tx[] = {"BEGIN",     "COMMIT",  "ROLLBACK",
+	                                 "SAVEPOINT", "RELEASE", NULL};
+	size_t k;
+
+	if (!strcmp(kind, "SELECT") || !strcmp(kind, "EXPLAIN"))
+		return "reads only: no write lock";
+	for (const char *const *w = tx; *w; w++)
+		if (!strcmp(kind, *w))
+			return "transaction control: touches no table";
+	if (!strcmp(kind, "PRAGMA") && T) {
+		k = is_punct(T, 2, '.') ? 3 : 1;
+		return is_punct(T, k + 1, '=') || is_punct(T, k + 1, '(')
+		           ? "changes a setting: touches no table"
+		           : "reads only: no write lock";
+	}
+	if (!strncmp(kind, "CREATE", 6) || !strncmp(kind, "DROP", 4))
+		return "changes the schema only: the database write lock is "
+		       "held briefly";
+	return "holds the database write lock briefly";
+}
 
 void strata_sqlite_analyze(struct lint *L, struct lint_stmt *st)
 {
-	(void)L;
+	const struct toks *T = stmt_toks(L, st);
+	char why[160];
+
 	st->kind = "OTHER";
 	st->risk = STRATA_RISK_LOW;
-	snprintf(st->why, sizeof(st->why), "holds the database write lock "
-	                                   "briefly");
+	if (T)
+		classify(L, st, T);
+	snprintf(st->why, sizeof(st->why), "%s", quiet_why(st->kind, T));
+	for (size_t i = 0; i < st->ntouches; i++) {
+		struct lint_touch *t = &st->touches[i];
+		strata_risk r;
+		if (!t->created && created_here(L, t->name)) {
+			/* nothing to lose or to wait for on a new table */
+			t->effects &=
+			    ~(STRATA_TOUCH_REWRITE | STRATA_TOUCH_SCAN |
+			      STRATA_TOUCH_DATA_LOSS);
+			t->effects |= STRATA_TOUCH_NEW;
+		}
+		r = touch_risk(t, why, sizeof(why));
+		if (i == 0 || r > st->risk) {
+			st->risk = r;
+			snprintf(st->why, sizeof(st->why), "%s", why);
+		}
+	}
+	if (strcmp(st->kind, "VACUUM") == 0) {
+		st->risk = STRATA_RISK_HIGH;
+		snprintf(st->why, sizeof(st->why),
+		         "VACUUM rewrites the whole database file; every other "
+		         "connection waits");
+	}
+}
+
+/* ---- rules ---- */
+
+enum {
+	R_ADD_NOT_NULL,
+	R_ADD_NON_CONST,
+	R_ADD_KEY,
+	R_ADD_STORED,
+	R_DROP_BLOCKED,
+	R_DROP_BREAKS,
+	R_DROP_COLUMN,
+	R_UNSUPPORTED,
+	R_DANGLING,
+	R_FK_PRAGMA,
+	R_RENAME_TABLE,
+	R_RENAME_COLUMN,
+	R_UPDATE_ALL,
+	R_DELETE_ALL,
+};
+
+static const struct lint_rule rules[] = {
+    [R_ADD_NOT_NULL] = {"sqlite-add-column-not-null-without-default",
+                        STRATA_SEVERITY_ERROR, 0,
+                        "ADD COLUMN ... NOT NULL without a non-NULL DEFAULT "
+                        "fails once the table has rows"},
+    [R_ADD_NON_CONST] = {"sqlite-add-column-non-constant-default",
+                         STRATA_SEVERITY_ERROR, 0,
+                         "ADD COLUMN with CURRENT_TIMESTAMP or an expression "
+                         "as DEFAULT fails once the table has rows"},
+    [R_ADD_KEY] = {"sqlite-add-column-primary-key-or-unique",
+                   STRATA_SEVERITY_ERROR, 0,
+                   "SQLite cannot ADD COLUMN with PRIMARY KEY or UNIQUE"},
+    [R_ADD_STORED] = {"sqlite-add-column-stored-generated",
+                      STRATA_SEVERITY_ERROR, 0,
+                      "SQLite cannot add a STORED generated column to a "
+                      "table with rows"},
+    [R_DROP_BLOCKED] = {"sqlite-drop-column-blocked", STRATA_SEVERITY_ERROR, 0,
+                        "DROP COLUMN of a column a key, index, CHECK, "
+                        "foreign key, view or trigger uses: SQLite refuses"},
+    [R_DROP_BREAKS] = {"sqlite-drop-column-breaks-trigger",
+                       STRATA_SEVERITY_ERROR, 0,
+                       "DROP COLUMN of a column a trigger body uses succeeds, "
+                       "and the trigger fails when it next fires"},
+    [R_DROP_COLUMN] = {"sqlite-drop-column", STRATA_SEVERITY_WARNING,
+                       LINT_RULE_UP_ONLY,
+                       "DROP COLUMN deletes the data and rewrites the table "
+                       "under the database write lock"},
+    [R_UNSUPPORTED] = {"sqlite-unsupported-alter", STRATA_SEVERITY_ERROR, 0,
+                       "an ALTER TABLE form SQLite does not have: the table "
+                       "must be rebuilt"},
+    [R_DANGLING] = {"sqlite-alter-with-dangling-view", STRATA_SEVERITY_ERROR, 0,
+                    "RENAME or DROP COLUMN while a view or trigger refers to "
+                    "a dropped table: SQLite refuses"},
+    [R_FK_PRAGMA] = {"sqlite-foreign-keys-pragma-in-transaction",
+                     STRATA_SEVERITY_ERROR, 0,
+                     "PRAGMA foreign_keys inside a transaction does "
+                     "nothing"},
+    [R_RENAME_TABLE] = {"sqlite-rename-table", STRATA_SEVERITY_WARNING, 0,
+                        "renaming a table breaks the running application's "
+                        "queries"},
+    [R_RENAME_COLUMN] = {"sqlite-rename-column", STRATA_SEVERITY_WARNING, 0,
+                         "renaming a column breaks the running "
+                         "application's queries"},
+    [R_UPDATE_ALL] = {"sqlite-update-without-where", STRATA_SEVERITY_WARNING, 0,
+                      "UPDATE without WHERE rewrites every row under the "
+                      "database write lock"},
+    [R_DELETE_ALL] = {"sqlite-delete-without-where", STRATA_SEVERITY_WARNING,
+                      LINT_RULE_UP_ONLY,
+                      "DELETE without WHERE empties the "
+                      "table"},
+};
+
+static size_t at(const struct toks *T, size_t i)
+{
+	return i < T->n ? T->base + T->v[i].off : LINT_AT_STMT;
+}
+
+/* The text of tokens [a, b) as written, into out (for messages and help). */
+static const char *text_of(const struct toks *T, size_t a, size_t b, char *out,
+                           size_t n)
+{
+	if (a >= b || a >= T->n) {
+		snprintf(out, n, "%s", "");
+		return out;
+	}
+	if (b > T->n)
+		b = T->n;
+	snprintf(out, n, "%.*s",
+	         (int)(T->v[b - 1].off + T->v[b - 1].len - T->v[a].off),
+	         T->s + T->v[a].off);
+	return out;
+}
+
+/* "new_t" for t as written (inside its quotes when quoted). */
+static void new_name(char *out, size_t n, const char *braw)
+{
+	if (braw[0] == '"' || braw[0] == '`' || braw[0] == '[')
+		snprintf(out, n, "%cnew_%s", braw[0], braw + 1);
+	else
+		snprintf(out, n, "new_%s", braw);
+}
+
+/* A name as SQL: bare when it can be, else "quoted". */
+static void put_name(strata_buf *b, const char *name)
+{
+	int bare = (isalpha((unsigned char)name[0]) || name[0] == '_');
+
+	for (const char *p = name; *p && bare; p++)
+		bare = isalnum((unsigned char)*p) || *p == '_';
+	if (bare) {
+		strata_buf_puts(b, name);
+		return;
+	}
+	strata_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			strata_buf_putc(b, '"');
+		strata_buf_putc(b, *p);
+	}
+	strata_buf_putc(b, '"');
+}
+
+/* A name made from parts ("orders_email_key"), quoted when it must be. */
+static const char *sqlname(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *sqlname(char *out, size_t n, const char *fmt, ...)
+{
+	char name[3 * SQ_NAME];
+	strata_buf b;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	strata_buf_init(&b);
+	put_name(&b, name);
+	snprintf(out, n, "%s", b.ptr);
+	strata_buf_dispose(&b);
+	return out;
+}
+
+/* Views, and other tables' triggers, that use `table`: a rebuild must drop
+ * them before DROP TABLE and create them again after the rename. */
+static int must_recreate(const struct sq_obj *o, const char *table)
+{
+	if (o->kind == OBJ_INDEX)
+		return 0;
+	if (o->kind == OBJ_TRIGGER && o->table &&
+	    strcasecmp(o->table, table) == 0)
+		return 0;
+	return obj_mentions(o, table);
+}
+
+static int is_generated(const char *rest)
+{
+	struct toks T = {0};
+	struct coldef cd = {0};
+
+	if (tokenize(&T, rest, strlen(rest), 0) == 0)
+		parse_coldef(&T, 0, T.n, 0, &cd);
+	toks_dispose(&T);
+	return (cd.flags & COL_GENERATED) != 0;
+}
+
+/* Whether the table constraint text c is named `name`. */
+static int constraint_named(const char *c, const char *name)
+{
+	struct toks T = {0};
+	int r = 0;
+
+	if (name && tokenize(&T, c, strlen(c), 0) == 0)
+		r = is_word(&T, 0, "CONSTRAINT") && names(&T, 1, name);
+	toks_dispose(&T);
+	return r;
+}
+
+/* How the rebuild's new table differs from the old one. */
+struct rebuild {
+	const char *col;       /* the column the change is about, or NULL */
+	const char *note;      /* a comment for that column's line */
+	int omit;              /* leave that column out (DROP COLUMN) */
+	const char *add_cons;  /* a table constraint to add, as written */
+	const char *drop_cons; /* the name of a constraint to leave out */
+};
+
+/*
+ * The help of a change SQLite's ALTER TABLE cannot make: SQLite's own
+ * 12-step table rebuild, with the table's real name, and its columns,
+ * indexes, triggers and views when earlier migrations showed them.
+ */
+static void rebuild_help(struct lint *L, const struct sqlite_model *M,
+                         const struct qname *q, const struct rebuild *rb)
+{
+	const struct sq_table *t = find_table(M, q->bare);
+	char nn[SQ_NAME + 8];
+	strata_buf b, list;
+	size_t nitems = 0;
+
+	new_name(nn, sizeof(nn), q->braw);
+	strata_buf_init(&b);
+	strata_buf_init(&list);
+	strata_buf_puts(&b, "-- SQLite's table rebuild "
+	                    "(https://sqlite.org/lang_altertable.html)\n");
+	if (!L->loose)
+		strata_buf_puts(&b, "-- strata:no-transaction  (PRAGMA "
+		                    "foreign_keys works only outside a "
+		                    "transaction)\n");
+	strata_buf_puts(&b, "PRAGMA foreign_keys = OFF;\nBEGIN;\n");
+	for (size_t i = 0; M && i < M->nobjs; i++)
+		if (must_recreate(&M->objs[i], q->bare)) {
+			strata_buf_puts(&b, M->objs[i].kind == OBJ_VIEW
+			                        ? "DROP VIEW "
+			                        : "DROP TRIGGER ");
+			put_name(&b, M->objs[i].name);
+			strata_buf_puts(&b, ";\n");
+		}
+	strata_buf_printf(&b, "CREATE TABLE %s (\n", nn);
+	if (t && t->known) {
+		size_t total = t->ncols + t->ncons + (rb->add_cons != NULL);
+		const char *pending = NULL; /* the last line's comment */
+		for (size_t i = 0; i < total; i++) {
+			const char *line, *note = NULL;
+			if (i < t->ncols) {
+				const struct sq_col *c = &t->cols[i];
+				int mine = rb->col &&
+				           strcasecmp(c->name, rb->col) == 0;
+				if (mine && rb->omit)
+					continue;
+				if (mine)
+					note = rb->note;
+				else if (rb->omit &&
+				         column_expr_uses(c->rest, rb->col))
+					note = "uses the dropped column";
+				if (!is_generated(c->rest))
+					strata_buf_printf(&list, "%s%s",
+					                  list.len ? ", " : "",
+					                  c->raw);
+				line = NULL;
+			} else if (i < t->ncols + t->ncons) {
+				line = t->cons[i - t->ncols];
+				if (constraint_named(line, rb->drop_cons))
+					continue;
+				if (rb->omit && constraint_uses(line, rb->col))
+					note = "uses the dropped column";
+			} else {
+				line = rb->add_cons;
+				note = "the new constraint";
+			}
+			if (nitems++)
+				strata_buf_putc(&b, ',');
+			if (pending)
+				strata_buf_printf(&b, "  -- %s", pending);
+			if (nitems > 1)
+				strata_buf_putc(&b, '\n');
+			if (line)
+				strata_buf_printf(&b, "    %s", line);
+			else
+				strata_buf_printf(&b, "    %s%s",
+				                  t->cols[i].raw,
+				                  t->cols[i].rest);
+			pending = note;
+		}
+		if (pending)
+			strata_buf_printf(&b, "  -- %s", pending);
+		strata_buf_printf(&b, "\n)%s%s;\n", t->tail ? " " : "",
+		                  t->tail ? t->tail : "");
+		strata_buf_printf(&b,
+		                  "INSERT INTO %s (%s)\n    SELECT %s FROM "
+		                  "%s;\n",
+		                  nn, list.ptr, list.ptr, q->braw);
+	} else {
+		strata_buf_printf(&b,
+		                  "    -- every column of %s, with the "
+		                  "change%s%s\n);\n",
+		                  q->braw, rb->note ? ": " : "",
+		                  rb->note ? rb->note : "");
+		strata_buf_printf(&b,
+		                  "INSERT INTO %s (columns)\n    SELECT "
+		                  "columns FROM %s;\n",
+		                  nn, q->braw);
+	}
+	strata_buf_printf(&b, "DROP TABLE %s;\nALTER TABLE %s RENAME TO %s;\n",
+	                  q->braw, nn, q->braw);
+	if (!t)
+		strata_buf_printf(&b,
+		                  "-- create the indexes and triggers of "
+		                  "%s again: SELECT sql FROM sqlite_schema "
+		                  "WHERE tbl_name = '%s';\n",
+		                  q->braw, q->bare);
+	for (size_t i = 0; M && i < M->nobjs; i++) {
+		const struct sq_obj *o = &M->objs[i];
+		if ((o->table && strcasecmp(o->table, q->bare) == 0 &&
+		     o->kind != OBJ_VIEW) ||
+		    must_recreate(o, q->bare))
+			strata_buf_printf(&b, "%s;%s\n", o->sql,
+			                  rb->omit && obj_mentions(o, rb->col)
+			                      ? "  -- uses the dropped column"
+			                      : "");
+	}
+	strata_buf_puts(&b, "PRAGMA foreign_key_check;\nCOMMIT;\n"
+	                    "PRAGMA foreign_keys = ON;");
+	lint_help(L, "%s", b.ptr);
+	strata_buf_dispose(&b);
+	strata_buf_dispose(&list);
+}
+
+/* A view or trigger that would make this RENAME or DROP COLUMN fail. */
+static void check_dangling(struct lint *L, const struct sqlite_model *M)
+{
+	const char *table = NULL;
+	const struct sq_obj *o = dangling(M, &table);
+	int view;
+	strata_buf b;
+
+	if (!o || !lint_enabled(L, &rules[R_DANGLING]))
+		return;
+	view = o->kind == OBJ_VIEW;
+	strata_buf_init(&b);
+	strata_buf_printf(&b, "-- before DROP TABLE %s:\nDROP %s ", table,
+	                  view ? "VIEW" : "TRIGGER");
+	put_name(&b, o->name);
+	strata_buf_printf(&b,
+	                  ";\n-- ... the rebuild ...\n-- after ALTER "
+	                  "TABLE new_%s RENAME TO %s:\n%s;",
+	                  table, table, o->sql);
+	lint_help(L, "%s", b.ptr);
+	strata_buf_dispose(&b);
+	lint_report(L, &rules[R_DANGLING], NULL, LINT_AT_STMT,
+	            "SQLite refuses this ALTER TABLE: %s '%s' still refers to "
+	            "'%s', which was dropped (\"error in %s %s: no such "
+	            "table\"); drop it before the DROP TABLE",
+	            view ? "view" : "trigger", o->name, table,
+	            view ? "view" : "trigger", o->name);
+}
+
+/* "ALTER COLUMN", "ADD CONSTRAINT", ... for the message. */
+static void action_label(const struct toks *T, size_t k, char *out, size_t n)
+{
+	static const char *const second[] = {
+	    "COLUMN",  "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN",
+	    "DEFAULT", "NOT",        "INDEX",   "KEY",    NULL,
+	};
+	size_t to = k + 1;
+
+	for (const char *const *w = second; *w; w++)
+		if (is_word(T, k + 1, *w))
+			to = k + 2;
+	if (to == k + 2 &&
+	    (is_word(T, k + 2, "KEY") || is_word(T, k + 2, "NULL")))
+		to = k + 3;
+	text_of(T, k, to, out, n);
+	for (char *p = out; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
+enum {
+	ACT_OK,      /* RENAME TO, RENAME [COLUMN] a TO b, ADD/DROP [COLUMN] */
+	ACT_FOREIGN, /* another database's form: ALTER COLUMN, ADD CONSTRAINT */
+	ACT_BROKEN,  /* incomplete: SQLite's syntax check says it better */
+};
+
+/* What the ALTER TABLE action at k is to SQLite. */
+static int action_kind(const struct toks *T, size_t k)
+{
+	static const char *const keywords[] = {
+	    "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN",
+	    "INDEX",      "DEFAULT", "NOT",    NULL,
+	};
+	size_t n = k + 1 + is_word(T, k + 1, "COLUMN");
+
+	if (k >= T->n)
+		return ACT_BROKEN;
+	if (is_word(T, k, "RENAME")) {
+		if (is_word(T, k + 1, "TO"))
+			return is_name(T, k + 2) ? ACT_OK : ACT_BROKEN;
+		if (is_word(T, n, "CONSTRAINT") || is_word(T, n, "INDEX"))
+			return ACT_FOREIGN;
+		return is_name(T, n) && is_word(T, n + 1, "TO") &&
+		               is_name(T, n + 2)
+		           ? ACT_OK
+		           : ACT_BROKEN;
+	}
+	if (is_word(T, k, "ADD") || is_word(T, k, "DROP")) {
+		if (!is_name(T, n))
+			return ACT_BROKEN;
+		for (const char *const *w = keywords; *w; w++)
+			if (is_word(T, n, *w))
+				return ACT_FOREIGN;
+		if (is_word(T, n, "IF") &&
+		    (is_word(T, n + 1, "NOT") || is_word(T, n + 1, "EXISTS")))
+			return ACT_FOREIGN;
+		return ACT_OK;
+	}
+	return T->v[k].type == T_WORD ? ACT_FOREIGN : ACT_BROKEN;
+}
+
+static void report_unsupported(struct lint *L, const struct sqlite_model *M,
+                               const struct toks *T, const struct qname *q,
+                               size_t k)
+{
+	struct rebuild rb;
+	char label[64], note[200], col[SQ_NAME], cons[400];
+
+	if (!lint_enabled(L, &rules[R_UNSUPPORTED]))
+		return;
+	memset(&rb, 0, sizeof(rb));
+	action_label(T, k, label, sizeof(label));
+	text_of(T, k, T->n, note, sizeof(note));
+	rb.note = note;
+	if ((is_word(T, k, "ALTER") || is_word(T, k, "MODIFY") ||
+	     is_word(T, k, "CHANGE")) &&
+	    is_name(T, k + 1 + is_word(T, k + 1, "COLUMN"))) {
+		tok_name(T, k + 1 + is_word(T, k + 1, "COLUMN"), col,
+		         sizeof(col));
+		rb.col = col;
+	} else if (is_word(T, k, "ADD") && is_table_constraint(T, k + 1)) {
+		rb.add_cons = text_of(T, k + 1, T->n, cons, sizeof(cons));
+		rb.note = NULL;
+	} else if (is_word(T, k, "DROP") && is_word(T, k + 1, "CONSTRAINT") &&
+	           is_name(T, k + 2)) {
+		tok_name(T, k + 2, col, sizeof(col));
+		rb.drop_cons = col;
+	}
+	rebuild_help(L, M, q, &rb);
+	lint_report(L, &rules[R_UNSUPPORTED], NULL, at(T, k),
+	            "SQLite cannot %s: rebuild the table '%s' (a syntax error "
+	            "as written)",
+	            label, q->bare);
+}
+
+/* ALTER TABLE q ADD [COLUMN] with the column's name at a, up to end;
+ * returns 1 when SQLite refuses it whatever the table holds. */
+static int check_add_column(struct lint *L, const struct toks *T,
+                            const struct qname *q, size_t a, size_t end)
+{
+	struct coldef cd;
+	char name[SQ_NAME], nr[SQ_NAME], type[160], val[160], x[3 * SQ_NAME];
+	int dk;
+
+	tok_name(T, a, name, sizeof(name));
+	text_of(T, a, a + 1, nr, sizeof(nr));
+	parse_coldef(T, a + 1, end, 0, &cd);
+	text_of(T, cd.type_from, cd.type_to, type, sizeof(type));
+	if (cd.flags & (COL_PK | COL_UNIQUE)) {
+		int pk = (cd.flags & COL_PK) != 0;
+		lint_help(L,
+		          "ALTER TABLE %s ADD COLUMN %s%s%s;\n"
+		          "CREATE UNIQUE INDEX %s ON %s (%s);%s",
+		          q->raw, nr, *type ? " " : "", type,
+		          sqlname(x, sizeof(x), "%s_%s_key", q->bare, name),
+		          q->raw, nr,
+		          pk ? "\n-- a new PRIMARY KEY needs the table rebuild"
+		             : "");
+		lint_report(L, &rules[R_ADD_KEY], NULL,
+		            at(T, pk ? cd.pk : cd.unique),
+		            "SQLite cannot add a %s column: 'Cannot add a %s "
+		            "column'",
+		            pk ? "PRIMARY KEY" : "UNIQUE",
+		            pk ? "PRIMARY KEY" : "UNIQUE");
+	}
+	if (!may_have_rows(L, q->full))
+		return (cd.flags & (COL_PK | COL_UNIQUE)) != 0;
+	if ((cd.flags & COL_GENERATED) && (cd.flags & COL_STORED)) {
+		char def[400];
+		text_of(T, a, end, def, sizeof(def));
+		lint_help(L,
+		          "-- computed when read, nothing stored:\n"
+		          "ALTER TABLE %s ADD COLUMN %.*sVIRTUAL%s;\n"
+		          "-- or rebuild the table to store it",
+		          q->raw, (int)(T->v[cd.stored].off - T->v[a].off), def,
+		          def + (T->v[cd.stored].off + T->v[cd.stored].len -
+		                 T->v[a].off));
+		lint_report(
+		    L, &rules[R_ADD_STORED], NULL, at(T, cd.stored),
+		    "SQLite cannot add the STORED generated column '%s' "
+		    "to '%s' once it has rows ('cannot add a STORED "
+		    "column')",
+		    name, q->bare);
+	}
+	dk = cd.deflt == NONE
+	         ? DEF_NULL
+	         : default_kind(T, cd.deflt, default_end(T, cd.deflt, end));
+	if ((cd.flags & COL_NOTNULL) && !(cd.flags & COL_GENERATED) &&
+	    dk == DEF_NULL) {
+		const char *guess = "''";
+		char lt[160];
+		/* SQLite's type affinity rules, roughly */
+		lower_into(lt, sizeof(lt), type);
+		if (strstr(lt, "int") || strstr(lt, "bool"))
+			guess = "0";
+		else if (strstr(lt, "real") || strstr(lt, "floa") ||
+		         strstr(lt, "doub") || strstr(lt, "num") ||
+		         strstr(lt, "dec"))
+			guess = "0.0";
+		lint_help(L,
+		          "-- the value existing rows get:\n"
+		          "ALTER TABLE %s ADD COLUMN %s %s NOT NULL DEFAULT "
+		          "%s;",
+		          q->raw, nr, *type ? type : "TEXT", guess);
+		lint_report(L, &rules[R_ADD_NOT_NULL], NULL, at(T, cd.notnull),
+		            "NOT NULL column '%s' has no non-NULL default: "
+		            "SQLite refuses to add it once '%s' has rows "
+		            "('Cannot add a NOT NULL column with default value "
+		            "NULL')",
+		            name, q->bare);
+	}
+	if (dk == DEF_NONCONST) {
+		size_t e = default_end(T, cd.deflt, end);
+		text_of(T, cd.deflt, e, val, sizeof(val));
+		lint_help(L,
+		          "ALTER TABLE %s ADD COLUMN %s%s%s;\n"
+		          "UPDATE %s SET %s = %s;\n"
+		          "-- new rows: set it in the INSERT, or\n"
+		          "CREATE TRIGGER %s AFTER INSERT ON %s\n"
+		          "WHEN NEW.%s IS NULL BEGIN\n"
+		          "    UPDATE %s SET %s = %s WHERE rowid = "
+		          "NEW.rowid;\n"
+		          "END;",
+		          q->raw, nr, *type ? " " : "", type, q->raw, nr, val,
+		          sqlname(x, sizeof(x), "%s_%s_default", q->bare, name),
+		          q->raw, nr, q->raw, nr, val);
+		lint_report(L, &rules[R_ADD_NON_CONST], NULL, at(T, cd.deflt),
+		            "DEFAULT %s is not a constant: SQLite refuses to "
+		            "add column '%s' once '%s' has rows ('Cannot add a "
+		            "column with non-constant default')",
+		            val, name, q->bare);
+	}
+	return (cd.flags & (COL_PK | COL_UNIQUE)) != 0;
+}
+
+/* Returns 1 when SQLite refuses the drop. */
+static int check_drop_column(struct lint *L, const struct sqlite_model *M,
+                             const struct toks *T, const struct qname *q,
+                             size_t c)
+{
+	struct drop_check dc;
+	char col[SQ_NAME], cr[SQ_NAME], on[3 * SQ_NAME];
+
+	tok_name(T, c, col, sizeof(col));
+	text_of(T, c, c + 1, cr, sizeof(cr));
+	check_drop(M, q->bare, col, &dc);
+	if (*dc.why) {
+		if (dc.block && dc.block->kind == OBJ_INDEX) {
+			lint_help(L,
+			          "DROP INDEX %s;\nALTER TABLE %s DROP "
+			          "COLUMN %s;",
+			          sqlname(on, sizeof(on), "%s", dc.block->name),
+			          q->raw, cr);
+		} else if (dc.block) {
+			int view = dc.block->kind == OBJ_VIEW;
+			lint_help(L,
+			          "DROP %s %s;\nALTER TABLE %s DROP COLUMN "
+			          "%s;\n-- then CREATE %s %s again, without "
+			          "'%s'",
+			          view ? "VIEW" : "TRIGGER",
+			          sqlname(on, sizeof(on), "%s", dc.block->name),
+			          q->raw, cr, view ? "VIEW" : "TRIGGER", on,
+			          col);
+		} else {
+			struct rebuild rb = {col, NULL, 1, NULL, NULL};
+			rebuild_help(L, M, q, &rb);
+		}
+		lint_report(L, &rules[R_DROP_BLOCKED], NULL, at(T, c),
+		            "SQLite refuses to drop column '%s' of '%s': %s",
+		            col, q->bare, dc.why);
+		return 1;
+	}
+	if (dc.breaks) {
+		lint_help(L,
+		          "DROP TRIGGER %s;\nALTER TABLE %s DROP COLUMN %s;"
+		          "\n-- then CREATE TRIGGER %s again, without '%s'",
+		          sqlname(on, sizeof(on), "%s", dc.breaks->name),
+		          q->raw, cr, on, col);
+		lint_report(
+		    L, &rules[R_DROP_BREAKS], NULL, at(T, c),
+		    "the body of trigger '%s' uses '%s.%s': the DROP "
+		    "COLUMN succeeds and the trigger fails each time it "
+		    "fires from then on",
+		    dc.breaks->name, q->bare, col);
+	}
+	if (created_here(L, q->full))
+		return 0;
+	lint_help(L,
+	          "-- once no deployed code reads or writes '%s', keep "
+	          "its data before dropping it:\n"
+	          "CREATE TABLE %s AS SELECT rowid AS row_id, %s FROM "
+	          "%s;\n"
+	          "ALTER TABLE %s DROP COLUMN %s;",
+	          col, sqlname(on, sizeof(on), "%s_%s_backup", q->bare, col),
+	          cr, q->raw, q->raw, cr);
+	lint_report(L, &rules[R_DROP_COLUMN], q->full, at(T, c),
+	            "dropping column '%s' deletes its data and rewrites every "
+	            "row of '%s' while the database write lock is held",
+	            col, q->bare);
+	return 0;
+}
+
+static void check_rename(struct lint *L, struct sqlite_model *M,
+                         const struct toks *T, const struct qname *q, size_t k)
+{
+	struct qname nq;
+	char old[SQ_NAME], neu[SQ_NAME], type[160] = "", or [SQ_NAME],
+	                                 nr[SQ_NAME], tn[3 * SQ_NAME];
+	size_t c;
+
+	if (is_word(T, k + 1, "TO")) {
+		read_qname(T, k + 2, &nq);
+		if (!created_here(L, q->full)) {
+			lint_help(L,
+			          "-- keep the old name readable until every "
+			          "deployed reader uses the new one:\n"
+			          "ALTER TABLE %s RENAME TO %s;\n"
+			          "CREATE VIEW %s AS SELECT * FROM %s;",
+			          q->raw, nq.braw, q->braw, nq.braw);
+			lint_report(
+			    L, &rules[R_RENAME_TABLE], NULL, at(T, k),
+			    "renaming '%s' to '%s' breaks every deployed "
+			    "query that still uses '%s'",
+			    q->bare, nq.bare, q->bare);
+		}
+		rename_table(M, q->bare, nq.braw, nq.bare);
+		return;
+	}
+	c = k + 1 + is_word(T, k + 1, "COLUMN");
+	tok_name(T, c, old, sizeof(old));
+	tok_name(T, c + 2, neu, sizeof(neu));
+	text_of(T, c, c + 1, or, sizeof(or));
+	text_of(T, c + 2, c + 3, nr, sizeof(nr));
+	if (!created_here(L, q->full)) {
+		const struct sq_col *col =
+		    find_col(find_table(M, q->bare), old);
+		if (col) {
+			struct toks R = {0};
+			struct coldef cd;
+			if (tokenize(&R, col->rest, strlen(col->rest), 0) ==
+			    0) {
+				parse_coldef(&R, 0, R.n, 0, &cd);
+				text_of(&R, cd.type_from, cd.type_to, type,
+				        sizeof(type));
+			}
+			toks_dispose(&R);
+		}
+		lint_help(L,
+		          "-- expand: a new column kept in step with the "
+		          "old one\n"
+		          "ALTER TABLE %s ADD COLUMN %s%s%s;\n"
+		          "UPDATE %s SET %s = %s;\n"
+		          "CREATE TRIGGER %s AFTER UPDATE OF %s ON %s\n"
+		          "BEGIN UPDATE %s SET %s = NEW.%s WHERE rowid = "
+		          "NEW.rowid; END;\n"
+		          "-- contract, in a later migration once the "
+		          "application uses %s:\n"
+		          "-- DROP TRIGGER %s; ALTER TABLE %s DROP "
+		          "COLUMN %s;",
+		          q->raw, nr, *type ? " " : "", type, q->raw, nr, or,
+		          sqlname(tn, sizeof(tn), "%s_%s_sync", q->bare, neu),
+		          or, q->raw, q->raw, nr, or, neu, tn, q->raw, or);
+		lint_report(L, &rules[R_RENAME_COLUMN], NULL, at(T, c),
+		            "renaming column '%s' of '%s' to '%s' breaks every "
+		            "deployed query that still uses '%s'",
+		            old, q->bare, neu, old);
+	}
+	rename_column(M, q->bare, old, nr, neu);
+}
+
+/* The first comma outside parentheses from k, or NONE. */
+static size_t top_comma(const struct toks *T, size_t k)
+{
+	for (; k < T->n; k++)
+		if (T->v[k].depth == 0 && is_punct(T, k, ','))
+			return k;
+	return NONE;
+}
+
+static void check_alter(struct lint *L, struct sqlite_model *M,
+                        const struct toks *T)
+{
+	struct qname q;
+	size_t k, comma, n;
+
+	if (!is_word(T, 1, "TABLE") || (k = read_qname(T, 2, &q)) == NONE ||
+	    k >= T->n)
+		return;
+	if (action_kind(T, k) != ACT_OK) {
+		if (action_kind(T, k) == ACT_FOREIGN)
+			report_unsupported(L, M, T, &q, k);
+		return;
+	}
+	if ((comma = top_comma(T, k)) != NONE) {
+		/* SQLite takes one change per ALTER TABLE */
+		strata_buf b;
+		size_t a = k, bad = NONE;
+		int broken = 0;
+		strata_buf_init(&b);
+		for (size_t e = comma;; e = top_comma(T, a)) {
+			char piece[400];
+			int kind = action_kind(T, a);
+			if (kind == ACT_FOREIGN && bad == NONE)
+				bad = a;
+			broken |= kind == ACT_BROKEN;
+			strata_buf_printf(&b, "%sALTER TABLE %s %s;",
+			                  b.len ? "\n" : "", q.raw,
+			                  text_of(T, a, e == NONE ? T->n : e,
+			                          piece, sizeof(piece)));
+			if (e == NONE)
+				break;
+			a = e + 1;
+		}
+		if (bad != NONE) {
+			report_unsupported(L, M, T, &q, bad);
+		} else if (!broken) {
+			lint_help(L, "%s", b.ptr);
+			lint_report(L, &rules[R_UNSUPPORTED], NULL,
+			            at(T, comma),
+			            "SQLite makes one change per ALTER TABLE: "
+			            "this one is a syntax error; split it");
+		}
+		strata_buf_dispose(&b);
+		return;
+	}
+	n = k + 1 + is_word(T, k + 1, "COLUMN");
+	if (is_word(T, k, "RENAME")) {
+		check_dangling(L, M);
+		check_rename(L, M, T, &q, k);
+	} else if (is_word(T, k, "ADD")) {
+		if (!check_add_column(L, T, &q, n, T->n))
+			model_add_column(M, q.bare, T, n, T->n);
+	} else if (is_word(T, k, "DROP")) {
+		char col[SQ_NAME];
+		check_dangling(L, M);
+		tok_name(T, n, col, sizeof(col));
+		if (!check_drop_column(L, M, T, &q, n))
+			model_drop_column(M, q.bare, col);
+	}
+}
+
+static void check_pragma(struct lint *L, const struct toks *T)
+{
+	size_t k = is_punct(T, 2, '.') ? 3 : 1;
+	char value[32];
+
+	if (!is_word(T, k, "foreign_keys") ||
+	    !(is_punct(T, k + 1, '=') || is_punct(T, k + 1, '(')))
+		return;
+	if (!L->in_tx && L->tx_depth == 0)
+		return;
+	text_of(T, k + 2, k + 3, value, sizeof(value));
+	if (L->in_tx)
+		lint_help(L,
+		          "-- strata:no-transaction\n"
+		          "PRAGMA foreign_keys = %s;\n"
+		          "BEGIN;\n"
+		          "-- the migration's statements\n"
+		          "PRAGMA foreign_key_check;\n"
+		          "COMMIT;\n"
+		          "PRAGMA foreign_keys = ON;",
+		          value);
+	else
+		lint_help(L,
+		          "PRAGMA foreign_keys = %s;  -- before BEGIN\n"
+		          "BEGIN;\n"
+		          "-- the statements\n"
+		          "PRAGMA foreign_key_check;\n"
+		          "COMMIT;\n"
+		          "PRAGMA foreign_keys = ON;",
+		          value);
+	lint_report(L, &rules[R_FK_PRAGMA], NULL, LINT_AT_STMT,
+	            "PRAGMA foreign_keys is silently ignored inside a "
+	            "transaction%s: foreign keys stay as they were",
+	            L->in_tx ? ", and strata runs this migration in one"
+	                     : " (after BEGIN)");
+}
+
+static void check_dml(struct lint *L, const struct toks *T, size_t verb)
+{
+	struct qname q;
+	size_t k = dml_table(T, verb, &q);
+	int del = is_word(T, verb, "DELETE");
+
+	if (k == NONE || dml_where(T, k) != NONE || created_here(L, q.full))
+		return;
+	if (del) {
+		lint_help(L,
+		          "DELETE FROM %s WHERE ...;  -- the rows to remove\n"
+		          "-- emptying it is intended? say so:\n"
+		          "-- strata:ignore sqlite-delete-without-where "
+		          "the table is reloaded below",
+		          q.raw);
+		lint_report(L, &rules[R_DELETE_ALL], q.full, at(T, verb),
+		            "DELETE without WHERE removes every row of '%s'",
+		            q.bare);
+	} else {
+		/* the statement's own SET clause, batched by rowid */
+		static const char *const tail[] = {"RETURNING", "ORDER",
+		                                   "LIMIT", NULL};
+		size_t set = find_word(T, k, T->n, 0, "SET"), end = T->n;
+		char sets[400];
+		for (const char *const *w = tail; *w && set != NONE; w++) {
+			size_t e = find_word(T, set, T->n, 0, *w);
+			if (e != NONE && e < end)
+				end = e;
+		}
+		text_of(T, set == NONE ? T->n : set, end, sets, sizeof(sets));
+		if (!*sets)
+			snprintf(sets, sizeof(sets), "SET ...");
+		lint_help(L,
+		          "-- strata:no-transaction, then in batches, each "
+		          "a short write lock:\n"
+		          "UPDATE %s %s WHERE rowid BETWEEN 1 AND 10000;\n"
+		          "UPDATE %s %s WHERE rowid BETWEEN 10001 AND 20000;",
+		          q.raw, sets, q.raw, sets);
+		lint_report(L, &rules[R_UPDATE_ALL], q.full, at(T, verb),
+		            "UPDATE without WHERE rewrites every row of '%s' "
+		            "while the database write lock is held",
+		            q.bare);
+	}
+}
+
+/* What CREATE and DROP leave in the model. */
+static void track_schema(struct sqlite_model *M, const struct toks *T)
+{
+	struct qname q, tab;
+	size_t i = 1, k;
+	char *sql;
+
+	if (is_word(T, 0, "DROP")) {
+		if (read_qname(T, skip_if_exists(T, 2), &q) == NONE)
+			return;
+		if (is_word(T, 1, "TABLE"))
+			drop_table(M, q.bare);
+		else if (is_word(T, 1, "INDEX"))
+			drop_obj(M, OBJ_INDEX, q.bare);
+		else if (is_word(T, 1, "VIEW"))
+			drop_obj(M, OBJ_VIEW, q.bare);
+		else if (is_word(T, 1, "TRIGGER"))
+			drop_obj(M, OBJ_TRIGGER, q.bare);
+		return;
+	}
+	if (is_word(T, i, "TEMP") || is_word(T, i, "TEMPORARY"))
+		i++;
+	if (is_word(T, i, "UNIQUE"))
+		i++;
+	if (is_word(T, i, "VIRTUAL") && is_word(T, i + 1, "TABLE")) {
+		struct sq_table t;
+		if (read_qname(T, skip_if_exists(T, i + 2), &q) == NONE)
+			return;
+		memset(&t, 0, sizeof(t));
+		if ((t.name = strdup(q.bare)))
+			add_table(M, &t);
+		return;
+	}
+	if (is_word(T, i, "TABLE")) {
+		size_t s = skip_if_exists(T, i + 1);
+		if ((k = read_qname(T, s, &q)) != NONE)
+			model_create_table(M, T, k, &q, s != i + 1);
+		return;
+	}
+	k = read_qname(T, skip_if_exists(T, i + 1), &q);
+	/* to the last token: a trailing comment would swallow the ';' of
+	 * the rebuild help that repeats it */
+	if (k == NONE || !(sql = span_dup(T, 0, T->n - 1)))
+		return;
+	if (is_word(T, i, "INDEX")) {
+		if (is_word(T, k, "ON") && read_qname(T, k + 1, &tab) != NONE)
+			add_obj(M, OBJ_INDEX, q.bare, tab.bare, sql);
+	} else if (is_word(T, i, "VIEW")) {
+		add_obj(M, OBJ_VIEW, q.bare, NULL, sql);
+	} else if (is_word(T, i, "TRIGGER")) {
+		size_t on = find_word(T, k, T->n, 0, "ON");
+		if (on != NONE && read_qname(T, on + 1, &tab) != NONE)
+			add_obj(M, OBJ_TRIGGER, q.bare, tab.bare, sql);
+	}
+	free(sql);
+}
+
+static void sqlite_statement(struct lint *L, const struct lint_stmt *st)
+{
+	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
+	const struct toks *T = stmt_toks(L, st);
+	struct sqlite_model *M;
+	size_t verb = 0;
+
+	if (!T || T->n == 0)
+		return;
+	M = is_word(T, 0, "ALTER") || is_word(T, 0, "CREATE") ||
+	            is_word(T, 0, "DROP")
+	        ? mut_model(L)
+	        : cur_model(L);
+	if (!M)
+		return;
+	if (is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
+		return;
+	if (is_word(T, verb, "ALTER")) {
+		struct qname q, to;
+		char key[SQ_NAME];
+		size_t k = read_qname(T, 2, &q);
+		/* rows copied into new_t are in t after the rename */
+		if (S && k != NONE && is_word(T, k, "RENAME") &&
+		    is_word(T, k + 1, "TO") &&
+		    read_qname(T, k + 2, &to) != NONE) {
+			lower_into(key, sizeof(key), q.bare);
+			if (strata_name_set_has(&S->filled, key)) {
+				lower_into(key, sizeof(key), to.bare);
+				strata_name_set_add(&S->filled, key);
+			}
+		}
+		check_alter(L, M, T);
+	} else if (is_word(T, verb, "CREATE") || is_word(T, verb, "DROP")) {
+		track_schema(M, T);
+	} else if (is_word(T, verb, "PRAGMA")) {
+		check_pragma(L, T);
+	} else if (is_word(T, verb, "UPDATE") || is_word(T, verb, "DELETE")) {
+		check_dml(L, T, verb);
+	} else if (is_word(T, verb, "INSERT") || is_word(T, verb, "REPLACE")) {
+		struct qname q;
+		char key[SQ_NAME];
+		if (S && dml_table(T, verb, &q) != NONE) {
+			lower_into(key, sizeof(key), q.bare);
+			strata_name_set_add(&S->filled, key);
+		}
+	}
 }
 
 const struct lint_family strata_lint_sqlite = {
     .name = "sqlite",
     .dialect = STRATA_DIALECT_SQLITE,
+    .rules = rules,
+    .nrules = sizeof(rules) / sizeof(*rules),
+    .statement = sqlite_statement,
+    .state_new = state_new,
+    .state_free = state_free,
 };

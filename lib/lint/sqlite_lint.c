@@ -4,14 +4,81 @@
  * token (rules_sqlite.c).  Every write takes the database's one write lock;
  * what differs is how long it is held: a table rebuild or DROP COLUMN
  * rewrites the table under it.
+ *
+ * The walker keeps L->created (also under a lower-case "sqlite:name" key,
+ * as SQLite compares names) and L->tx_depth (BEGIN, SAVEPOINT, COMMIT,
+ * END, ROLLBACK, RELEASE) up to date after the families saw a statement.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../error.h"
 #include "../split.h"
 #include "lint.h"
+
+/* Whether the statement at p starts with the keyword kw. */
+static int starts_with(const char *p, size_t len, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	return len >= n && strncasecmp(p, kw, n) == 0 &&
+	       (len == n || !(isalnum((unsigned char)p[n]) || p[n] == '_'));
+}
+
+/* Whether a ROLLBACK is ROLLBACK [TRANSACTION] TO, which stays in the
+ * transaction. */
+static int rollback_to(const char *p, size_t len)
+{
+	size_t i = 8; /* "ROLLBACK" */
+
+	for (int w = 0; w < 2 && i < len; w++) {
+		while (i < len && isspace((unsigned char)p[i]))
+			i++;
+		if (starts_with(p + i, len - i, "TO"))
+			return 1;
+		if (!starts_with(p + i, len - i, "TRANSACTION"))
+			return 0;
+		i += 11;
+	}
+	return 0;
+}
+
+/* What the statement leaves behind for the next ones (after the families
+ * saw it): the tables it created, and the transactions it opened. */
+static void track(struct lint *L, const struct lint_stmt *st)
+{
+	const char *p = L->text + st->offset;
+	char key[160];
+
+	for (size_t k = 0; k < st->ntouches; k++) {
+		const char *name = st->touches[k].name, *dot;
+		size_t n = 0;
+		if (!st->touches[k].created)
+			continue;
+		strata_name_set_add(&L->created, name);
+		/* SQLite compares names without case, and "main.t" is t:
+		 * rules_sqlite.c looks for this key too */
+		dot = strrchr(name, '.');
+		n = (size_t)snprintf(key, sizeof(key), "sqlite:%s",
+		                     dot ? dot + 1 : name);
+		for (size_t i = 7; i < n && i < sizeof(key); i++)
+			key[i] = (char)tolower((unsigned char)key[i]);
+		strata_name_set_add(&L->created, key);
+	}
+	if (starts_with(p, st->len, "BEGIN") ||
+	    starts_with(p, st->len, "SAVEPOINT"))
+		L->tx_depth++;
+	else if (starts_with(p, st->len, "COMMIT") ||
+	         starts_with(p, st->len, "END") ||
+	         (starts_with(p, st->len, "ROLLBACK") &&
+	          !rollback_to(p, st->len)))
+		L->tx_depth = 0;
+	else if (starts_with(p, st->len, "RELEASE") && L->tx_depth > 0)
+		L->tx_depth--;
+}
 
 int strata_lint_sqlite_section(struct lint *L)
 {
@@ -20,8 +87,8 @@ int strata_lint_sqlite_section(struct lint *L)
 	size_t gap = L->start;
 	int rc = 0;
 
-	if (strata_split_sqlite(&l, L->text, L->start, L->end, L->path,
-	                        &err) < 0) {
+	if (strata_split_sqlite(&l, L->text, L->start, L->end, L->path, &err) <
+	    0) {
 		if (err.code == STRATA_ENOMEM) {
 			rc = strata_error_set(&L->s->err, STRATA_ENOMEM,
 			                      "out of memory");
@@ -40,10 +107,7 @@ int strata_lint_sqlite_section(struct lint *L)
 		st.len = strlen(l.items[i].sql);
 		strata_sqlite_analyze(L, &st);
 		lint_statement(L, &st, gap);
-		for (size_t k = 0; k < st.ntouches; k++)
-			if (st.touches[k].created)
-				strata_name_set_add(&L->created,
-				                    st.touches[k].name);
+		track(L, &st);
 		strata_lint_stmt_dispose(&st);
 		gap = st.offset + st.len;
 	}
