@@ -61,3 +61,13 @@ test_every_rule_has_a_fixture() {
 	done
 	[ -z "$missing" ] || fail "rules without a fixture:$missing"
 }
+
+test_every_rule_is_documented() {
+	st lint --list-rules --format json
+	assert_rc 0
+	local missing=""
+	for r in $(printf '%s' "$out" | jq -r '.[].rule'); do
+		grep -qx "### $r" "$ROOT/docs/lint-rules.md" || missing="$missing $r"
+	done
+	[ -z "$missing" ] || fail "rules missing from docs/lint-rules.md:$missing"
+}
