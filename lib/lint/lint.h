@@ -241,6 +241,7 @@ struct pg_pool;
 
 struct arena {
 	struct arena_block *head; /* owned */
+	size_t next;              /* size of the next block */
 };
 
 /* One chunk of a section, parsed. */

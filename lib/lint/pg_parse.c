@@ -25,10 +25,12 @@
 #include "lint.h"
 
 #define CHUNK_BYTES   (64 * 1024)
-#define WINDOW        8
+#define JOB_BYTES     (16 * 1024) /* small sections handed over together */
+#define WINDOW        4
 #define MAX_THREADS   4
 #define THREAD_BYTES  (64 * 1024) /* less than this to parse: no threads */
-#define ARENA_BLOCK   (64 * 1024)
+#define ARENA_FIRST   4096 /* then doubling: small sections stay small */
+#define ARENA_MAX     (1024 * 1024)
 
 /* ---- the arena ---- */
 
@@ -45,9 +47,12 @@ static void *arena_alloc(void *data, size_t n)
 
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (!b || b->size - b->used < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		size_t size = a->next ? a->next : ARENA_FIRST;
+		if (size < n)
+			size = n;
 		if (!(b = malloc(sizeof(*b) + size)))
 			return NULL;
+		a->next = size * 2 > ARENA_MAX ? ARENA_MAX : size * 2;
 		b->size = size;
 		b->used = 0;
 		b->next = a->head;
@@ -232,14 +237,14 @@ static int cut_next(struct pg_pool *p, struct pg_chunk *c)
 }
 
 /* Cuts the next job: one chunk, or a run of small sections up to
- * CHUNK_BYTES (1000 small files are 1000 sections: handing them over one
+ * JOB_BYTES (1000 small files are 1000 sections: handing them over one
  * by one cost more in wake-ups than their parse).  Under the mutex. */
 static int cut_job(struct pg_pool *p, struct pg_job *j)
 {
 	size_t bytes = 0;
 
 	memset(j, 0, sizeof(*j));
-	while (j->n < JOB_MAX && bytes < CHUNK_BYTES &&
+	while (j->n < JOB_MAX && bytes < JOB_BYTES &&
 	       cut_next(p, &j->chunks[j->n])) {
 		bytes += j->chunks[j->n].end - j->chunks[j->n].base;
 		j->n++;
@@ -315,9 +320,8 @@ int strata_pg_pool_new(struct pg_pool **out, const struct lint_section *sects,
 	pthread_cond_init(&p->space, NULL);
 	for (size_t i = 0; i < n; i++)
 		bytes += sects[i].end - sects[i].start;
-	want = bytes < THREAD_BYTES ? 0 : cpus();
-	if (want == 1)
-		want = 0; /* one CPU: the caller's thread does it all */
+	/* the caller's thread parses too while it waits (next_job) */
+	want = bytes < THREAD_BYTES ? 0 : cpus() - 1;
 	for (int i = 0; i < want; i++)
 		if (pthread_create(&p->threads[p->nthreads], NULL, worker, p) ==
 		    0)
@@ -343,8 +347,26 @@ static int next_job(struct pg_pool *p)
 	}
 	seq = p->consumed;
 	while (!(seq < p->produced && p->ring[seq % WINDOW].done) &&
-	       !(p->exhausted && seq >= p->produced))
+	       !(p->exhausted && seq >= p->produced)) {
+		/* rather than wait, parse a job ahead like a worker: one
+		 * thread fewer for the same speed */
+		struct pg_job j;
+		size_t mine;
+		if (p->produced - p->consumed < WINDOW && !p->exhausted) {
+			if (!cut_job(p, &j)) {
+				p->exhausted = 1;
+				continue;
+			}
+			mine = p->produced++;
+			pthread_mutex_unlock(&p->mu);
+			job_parse(p, &j);
+			pthread_mutex_lock(&p->mu);
+			p->ring[mine % WINDOW] = j;
+			pthread_cond_broadcast(&p->ready);
+			continue;
+		}
 		pthread_cond_wait(&p->ready, &p->mu);
+	}
 	if (seq >= p->produced) {
 		pthread_mutex_unlock(&p->mu);
 		return 0;
