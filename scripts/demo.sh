@@ -52,6 +52,13 @@ done
 printf 'strata demo: the learning app example (profiles, children, lessons, quests,\n'
 printf 'progress): %s migrations, in a temporary directory removed afterwards\n' "$count"
 
+step "checking every migration before anything runs (locks, rewrites, data loss)"
+run lint
+
+step "what two of them would do to a live database"
+run lint --explain migrations/20260120113000_add_lessons_difficulty.up.sql \
+    migrations/20260123140000_index_quests_child_status.up.sql
+
 step "applying the learning app to the embedded SQLite database"
 run up
 

@@ -181,14 +181,23 @@ static void statement(const strata_statement_report *r, void *data)
 	printf("%5d | %s\n", r->line, r->text);
 	for (size_t i = 0; i < r->ntouches; i++) {
 		const strata_touch *x = &r->touches[i];
-		printf("      | %-24s %-22s%s%s%s%s", x->table,
-		       *strata_lock_mode_name(x->lock)
-		           ? strata_lock_mode_name(x->lock)
-		           : "-",
-		       x->effects & STRATA_TOUCH_NEW ? " new" : "",
-		       x->effects & STRATA_TOUCH_REWRITE ? " rewrite" : "",
-		       x->effects & STRATA_TOUCH_SCAN ? " scan" : "",
-		       x->effects & STRATA_TOUCH_DATA_LOSS ? " data-loss" : "");
+		char line[200];
+		int n = snprintf(line, sizeof(line), "%-24s %-22s%s%s%s%s",
+		                 x->table,
+		                 *strata_lock_mode_name(x->lock)
+		                     ? strata_lock_mode_name(x->lock)
+		                     : "-",
+		                 x->effects & STRATA_TOUCH_NEW ? " new" : "",
+		                 x->effects & STRATA_TOUCH_REWRITE ? " rewrite"
+		                                                   : "",
+		                 x->effects & STRATA_TOUCH_SCAN ? " scan" : "",
+		                 x->effects & STRATA_TOUCH_DATA_LOSS
+		                     ? " data-loss"
+		                     : "");
+		/* no trailing blanks when there is no effect to show */
+		while (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == ' ')
+			line[--n] = '\0';
+		printf("      | %s", line);
 		if (x->bytes >= 0)
 			printf("  (~%lld rows, %lld bytes)", x->rows, x->bytes);
 		putchar('\n');
