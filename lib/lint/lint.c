@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../error.h"
 #include "../migration_set.h"
@@ -155,6 +156,98 @@ void *lint_state(struct lint *L, const struct lint_family *family)
 		if (strata_lint_families[i] == family)
 			return L->family_state ? L->family_state[i] : NULL;
 	return NULL;
+}
+
+/* ---- names and touches, for every family ---- */
+
+/* PostgreSQL's reserved key words, and those only allowed as type or
+ * function names: a column named "order" or "left" must be quoted. */
+static int pg_reserved(const char *s)
+{
+	static const char words[] =
+	    " all analyse analyze and any array as asc asymmetric both case"
+	    " cast check collate column constraint create current_catalog"
+	    " current_date current_role current_time current_timestamp"
+	    " current_user default deferrable desc distinct do else end except"
+	    " false fetch for foreign from grant group having in initially"
+	    " intersect into lateral leading limit localtime localtimestamp not"
+	    " null offset on only or order placing primary references returning"
+	    " select session_user some symmetric table then to trailing true"
+	    " union unique user using variadic when where window with"
+	    " authorization binary collation concurrently cross current_schema"
+	    " freeze full ilike inner is isnull join left like natural notnull"
+	    " outer overlaps right similar tablesample verbose ";
+	char key[24];
+
+	if (strlen(s) + 3 > sizeof(key))
+		return 0;
+	snprintf(key, sizeof(key), " %s ", s);
+	return strstr(words, key) != NULL;
+}
+
+void lint_put_ident(strata_buf *b, const char *name, strata_dialect d)
+{
+	int pg = d != STRATA_DIALECT_SQLITE;
+	int plain = (*name >= 'a' && *name <= 'z') || *name == '_' ||
+	            (!pg && *name >= 'A' && *name <= 'Z');
+
+	/* PostgreSQL folds bare names to lower case; SQLite keeps them */
+	for (const char *p = name; *p && plain; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		        *p == '_' || (pg && *p == '$') ||
+		        (!pg && *p >= 'A' && *p <= 'Z');
+	if (plain && !(pg && pg_reserved(name))) {
+		strata_buf_puts(b, name);
+		return;
+	}
+	strata_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			strata_buf_putc(b, '"');
+		strata_buf_putc(b, *p);
+	}
+	strata_buf_putc(b, '"');
+}
+
+const char *lint_ident(const char *name, char *out, size_t n)
+{
+	strata_buf b;
+
+	strata_buf_init(&b);
+	lint_put_ident(&b, name, STRATA_DIALECT_POSTGRES);
+	snprintf(out, n, "%s", b.ptr);
+	strata_buf_dispose(&b);
+	return out;
+}
+
+struct lint_touch *lint_touch(struct lint_stmt *st, const char *name,
+                              strata_lock_mode lock, unsigned effects,
+                              int nocase)
+{
+	struct lint_touch *t;
+
+	for (size_t i = 0; i < st->ntouches; i++) {
+		t = &st->touches[i];
+		if ((nocase ? strcasecmp(t->name, name)
+		            : strcmp(t->name, name)) == 0) {
+			if (lock > t->lock)
+				t->lock = lock;
+			t->effects |= effects;
+			return t;
+		}
+	}
+	t = realloc(st->touches, (st->ntouches + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	st->touches = t;
+	t = &st->touches[st->ntouches];
+	memset(t, 0, sizeof(*t));
+	if (!(t->name = strdup(name)))
+		return NULL;
+	st->ntouches++;
+	t->lock = lock;
+	t->effects = effects;
+	return t;
 }
 
 /* ---- reporting ---- */

@@ -199,6 +199,18 @@ void lint_report(struct lint *L, const struct lint_rule *rule,
 /* Whether `rule` is on for this section (skip expensive checks if not). */
 int lint_enabled(const struct lint *L, const struct lint_rule *rule);
 
+/* Appends `name` as an identifier of dialect d: bare when the database
+ * reads it back unchanged, else "quoted". */
+void lint_put_ident(strata_buf *b, const char *name, strata_dialect d);
+/* The same (PostgreSQL) into out; returns out. */
+const char *lint_ident(const char *name, char *out, size_t n);
+
+/* Adds `name` to the statement's touches, or raises its lock and adds
+ * effects when it is there (nocase: SQLite's names).  NULL: no memory. */
+struct lint_touch *lint_touch(struct lint_stmt *st, const char *name,
+                              strata_lock_mode lock, unsigned effects,
+                              int nocase);
+
 /* Whether `table` was created earlier in this section. */
 int lint_created_here(const struct lint *L, const char *table);
 

@@ -368,30 +368,9 @@ static void model_validate(struct lint *L, const char *table,
 static struct lint_touch *touch(struct lint_stmt *st, const char *name,
                                 strata_lock_mode lock, unsigned effects)
 {
-	struct lint_touch *t;
-
-	for (size_t i = 0; i < st->ntouches; i++) {
-		t = &st->touches[i];
-		if (strcmp(t->name, name) == 0) {
-			if (lock > t->lock)
-				t->lock = lock;
-			t->effects |= effects;
-			return t;
-		}
-	}
-	t = realloc(st->touches, (st->ntouches + 1) * sizeof(*t));
-	if (!t)
-		return NULL;
-	st->touches = t;
-	t = &st->touches[st->ntouches];
-	memset(t, 0, sizeof(*t));
-	if (!(t->name = strdup(name)))
-		return NULL;
-	st->ntouches++;
-	t->lock = lock;
-	t->effects = effects;
-	return t;
+	return lint_touch(st, name, lock, effects, 0);
 }
+
 
 static struct lint_touch *touch_rv(struct lint_stmt *st,
                                    const PgQuery__RangeVar *rv,

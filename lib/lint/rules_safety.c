@@ -192,48 +192,6 @@ static int line_of(struct lint *L, size_t offset)
 	return line;
 }
 
-/* A name as SQL: quoted when PostgreSQL would not read it back as is. */
-static const char *qident(const char *name, char *out, size_t n)
-{
-	int plain = *name && !(*name >= '0' && *name <= '9') && *name != '$';
-	size_t k = 0;
-
-	for (const char *p = name; *p && plain; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		        *p == '_' || *p == '$' || (unsigned char)*p >= 0x80;
-	if (plain) {
-		/* reserved words need quotes even in lower case ("user") */
-		PgQueryScanResult r = pg_query_scan(name);
-		PgQuery__ScanResult *s =
-		    r.error
-		        ? NULL
-		        : pg_query__scan_result__unpack(
-		              NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
-		plain = s && s->n_tokens == 1 &&
-		        s->tokens[0]->keyword_kind <
-		            PG_QUERY__KEYWORD_KIND__TYPE_FUNC_NAME_KEYWORD;
-		if (s)
-			pg_query__scan_result__free_unpacked(s, NULL);
-		pg_query_free_scan_result(r);
-	}
-	if (plain) {
-		snprintf(out, n, "%s", name);
-		return out;
-	}
-	if (n < 3) {
-		*out = '\0';
-		return out;
-	}
-	out[k++] = '"';
-	for (const char *p = name; *p && k + 3 < n; p++) {
-		if (*p == '"')
-			out[k++] = '"';
-		out[k++] = *p;
-	}
-	out[k++] = '"';
-	out[k] = '\0';
-	return out;
-}
 
 /* The table of a RangeVar as SQL ("app.orders", "\"User\""). */
 static const char *rv_sql(const PgQuery__RangeVar *rv, char *out, size_t n)
@@ -245,10 +203,10 @@ static const char *rv_sql(const PgQuery__RangeVar *rv, char *out, size_t n)
 		return out;
 	}
 	if (rv->schemaname && *rv->schemaname)
-		snprintf(out, n, "%s.%s", qident(rv->schemaname, a, sizeof(a)),
-		         qident(rv->relname, b, sizeof(b)));
+		snprintf(out, n, "%s.%s", lint_ident(rv->schemaname, a, sizeof(a)),
+		         lint_ident(rv->relname, b, sizeof(b)));
 	else
-		qident(rv->relname, out, n);
+		lint_ident(rv->relname, out, n);
 	return out;
 }
 
@@ -291,7 +249,7 @@ static const char *object_name(const PgQuery__Node *o, int name_first,
 	name[0] = sql[0] = '\0';
 	if (o->node_case == PG_QUERY__NODE__NODE_STRING) {
 		snprintf(name, n, "%s", str_of(o));
-		qident(name, sql, n);
+		lint_ident(name, sql, n);
 		return str_of(o);
 	}
 	parts = object_parts(o, &np);
@@ -302,7 +260,7 @@ static const char *object_name(const PgQuery__Node *o, int name_first,
 		un += (size_t)snprintf(name + un, n - un, "%s%s", un ? "." : "",
 		                       s);
 		us += (size_t)snprintf(sql + us, n - us, "%s%s", us ? "." : "",
-		                       qident(s, q, sizeof(q)));
+		                       lint_ident(s, q, sizeof(q)));
 	}
 	/* DROP TRIGGER t ON tab is stored as (tab, t): t comes first */
 	return np ? str_of(parts[name_first ? np - 1 : 0]) : "";
@@ -693,7 +651,7 @@ static void check_alter(struct lint *L, struct safety *S,
 		at = find_token(L, from, 0, c->name);
 		if (at != LINT_AT_STMT)
 			from = at + 1;
-		qident(c->name, csql, sizeof(csql));
+		lint_ident(c->name, csql, sizeof(csql));
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn) {
 			lint_help(
 			    L,
@@ -795,7 +753,7 @@ static void check_rename(struct lint *L, struct safety *S,
 	if (!(table = strata_pg_rangevar_name(r->relation)))
 		return;
 	rv_sql(r->relation, tsql, sizeof(tsql));
-	qident(r->newname, new, sizeof(new));
+	lint_ident(r->newname, new, sizeof(new));
 	if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
 		char newname[300];
 		if (r->relation->schemaname && *r->relation->schemaname)
@@ -810,7 +768,7 @@ static void check_rename(struct lint *L, struct safety *S,
 			char nsql[300], s[140];
 			if (r->relation->schemaname && *r->relation->schemaname)
 				snprintf(nsql, sizeof(nsql), "%s.%s",
-				         qident(r->relation->schemaname, s,
+				         lint_ident(r->relation->schemaname, s,
 				                sizeof(s)),
 				         new);
 			else
@@ -844,7 +802,7 @@ static void check_rename(struct lint *L, struct safety *S,
 	} else if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN &&
 	           r->relation_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
 	           r->subname && *r->subname && !is_new(L, S, table)) {
-		qident(r->subname, old, sizeof(old));
+		lint_ident(r->subname, old, sizeof(old));
 		strata_pg_column_type(L, table, r->subname, type, sizeof(type));
 		lint_help(
 		    L,
@@ -1496,7 +1454,7 @@ static void check_robust(struct lint *L, const struct lint_stmt *st)
 			    "-- a failed build leaves an INVALID index that "
 			    "IF NOT EXISTS would keep:\n"
 			    "DROP INDEX CONCURRENTLY IF EXISTS %s;\n",
-			    qident(ix->idxname, sql, sizeof(sql)));
+			    lint_ident(ix->idxname, sql, sizeof(sql)));
 		report_robust(L, "CREATE INDEX", ix->idxname, ins, 1, before);
 		return;
 	}

@@ -212,47 +212,12 @@ static void schema_free(void *p)
 
 /* ---- names ---- */
 
-/* PostgreSQL's reserved key words: a column named "order" must be quoted. */
-static int is_reserved(const char *s)
-{
-	static const char words[] =
-	    " all analyse analyze and any array as asc asymmetric both case"
-	    " cast check collate column constraint create current_catalog"
-	    " current_date current_role current_time current_timestamp"
-	    " current_user default deferrable desc distinct do else end except"
-	    " false fetch for foreign from grant group having in initially"
-	    " intersect into lateral leading limit localtime localtimestamp not"
-	    " null offset on only or order placing primary references returning"
-	    " select session_user some symmetric table then to trailing true"
-	    " union unique user using variadic when where window with ";
-	char key[24];
-
-	if (strlen(s) + 3 > sizeof(key))
-		return 0;
-	snprintf(key, sizeof(key), " %s ", s);
-	return strstr(words, key) != NULL;
-}
-
-/* Appends `name` to b as an SQL identifier, quoted when it has to be. */
 static void put_ident(strata_buf *b, const char *name)
 {
-	int plain = (*name >= 'a' && *name <= 'z') || *name == '_';
-
-	for (const char *p = name; *p && plain; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		        *p == '_' || *p == '$';
-	if (plain && !is_reserved(name)) {
-		strata_buf_puts(b, name);
-		return;
-	}
-	strata_buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			strata_buf_putc(b, '"');
-		strata_buf_putc(b, *p);
-	}
-	strata_buf_putc(b, '"');
+	lint_put_ident(b, name, STRATA_DIALECT_POSTGRES);
 }
+
+
 
 /* "name" for public (or no schema), else "schema.name". */
 static char *make_key(const char *schema, const char *rel)

@@ -1402,35 +1402,20 @@ static int may_have_rows(struct lint *L, const char *table)
 	return S && strata_name_set_has(&S->filled, key);
 }
 
+static void put_name(strata_buf *b, const char *name)
+{
+	lint_put_ident(b, name, STRATA_DIALECT_SQLITE);
+}
+
 /* ---- analysis: kind, touches, risk ---- */
 
+/* SQLite compares names without case */
 static struct lint_touch *touch(struct lint_stmt *st, const char *name,
                                 strata_lock_mode lock, unsigned effects)
 {
-	struct lint_touch *t;
-
-	for (size_t i = 0; i < st->ntouches; i++) {
-		t = &st->touches[i];
-		if (strcasecmp(t->name, name) == 0) {
-			if (lock > t->lock)
-				t->lock = lock;
-			t->effects |= effects;
-			return t;
-		}
-	}
-	t = realloc(st->touches, (st->ntouches + 1) * sizeof(*t));
-	if (!t)
-		return NULL;
-	st->touches = t;
-	t = &st->touches[st->ntouches];
-	memset(t, 0, sizeof(*t));
-	if (!(t->name = strdup(name)))
-		return NULL;
-	st->ntouches++;
-	t->lock = lock;
-	t->effects = effects;
-	return t;
+	return lint_touch(st, name, lock, effects, 1);
 }
+
 
 #define DBW STRATA_LOCK_DATABASE_WRITE
 
@@ -1861,25 +1846,6 @@ static void new_name(char *out, size_t n, const char *braw)
 		snprintf(out, n, "new_%s", braw);
 }
 
-/* A name as SQL: bare when it can be, else "quoted". */
-static void put_name(strata_buf *b, const char *name)
-{
-	int bare = (isalpha((unsigned char)name[0]) || name[0] == '_');
-
-	for (const char *p = name; *p && bare; p++)
-		bare = isalnum((unsigned char)*p) || *p == '_';
-	if (bare) {
-		strata_buf_puts(b, name);
-		return;
-	}
-	strata_buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			strata_buf_putc(b, '"');
-		strata_buf_putc(b, *p);
-	}
-	strata_buf_putc(b, '"');
-}
 
 /* A name made from parts ("orders_email_key"), quoted when it must be. */
 static const char *sqlname(char *out, size_t n, const char *fmt, ...)
