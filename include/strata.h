@@ -93,7 +93,9 @@ typedef enum strata_event_type {
 	STRATA_EVENT_STATEMENT,      /* dry run: sql, file, line, column */
 	STRATA_EVENT_NOTICE,         /* a message from the server */
 	STRATA_EVENT_WARNING, /* message: something allowed but suspicious */
-	STRATA_EVENT_FINDING  /* pre-flight lint of a run: `finding` set */
+	STRATA_EVENT_FINDING, /* pre-flight lint of a run: `finding` set */
+	STRATA_EVENT_RETRY    /* a lock timeout: message says who blocks and
+	                         when the next try is */
 } strata_event_type;
 
 struct strata_finding;
@@ -122,6 +124,15 @@ typedef struct strata_config {
 	int lock_wait_ms; /* how long to wait for the run lock; default 60000 */
 	strata_event_fn on_event; /* may be NULL */
 	void *event_data;
+	/* PostgreSQL: every migration runs with this lock_timeout (default
+	 * 250; 0: none), so no query queues behind strata for longer.  When a
+	 * statement times out on a lock the migration is rolled back and tried
+	 * again, up to lock_tries times in all (default 20), after a jittered
+	 * exponential pause capped at 10 s.  A section's own
+	 * '-- strata:lock-timeout' / 'statement-timeout' directives win. */
+	int lock_timeout_ms;
+	int statement_timeout_ms; /* default 0: none */
+	int lock_tries;
 } strata_config;
 
 typedef struct strata strata; /* a session: config, connection, files, error */
@@ -247,6 +258,12 @@ int strata_force(strata *s, const char *version, int applied);
 
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);
+
+/*
+ * Reads a duration: "250ms", "5s", "2min", "1h", or a number of
+ * milliseconds; at most 24 h.  Returns 0, or -1 when it is not one.
+ */
+int strata_duration_parse(const char *text, size_t len, int *out_ms);
 
 /* ---- lint --------------------------------------------------------------- */
 

@@ -200,20 +200,62 @@ static int has_sql(const char *text, size_t p, size_t end)
 	return 0;
 }
 
+/* What a section's directives say. */
+struct section_opts {
+	int no_tx;
+	int lock_timeout_ms, statement_timeout_ms; /* -1: not given */
+};
+
+/* Reads the duration after a directive word at text[w + wlen, eol). */
+static int directive_duration(const char *path, const char *text, size_t w,
+                              size_t wlen, size_t eol, int *out,
+                              strata_error *err)
+{
+	size_t v = w + wlen, e;
+
+	while (v < eol && (text[v] == ' ' || text[v] == '\t'))
+		v++;
+	e = v;
+	while (e < eol && !strchr(" \t\r", text[e]))
+		e++;
+	if (strata_duration_parse(text + v, e - v, out) < 0)
+		return strata_error_at(
+		    err, STRATA_EFORMAT, path, text, v < eol ? v : w - 7,
+		    "'strata:%.*s' takes a duration like 500ms, 5s or 2min, "
+		    "not '%.*s'",
+		    (int)wlen, text + w, (int)(e - v), text + v);
+	return 0;
+}
+
 /*
- * Checks the directives of one section and sets *no_tx.  Section markers are
+ * Checks the directives of one section and fills *o.  Section markers are
  * accepted only where allowed (the caller has consumed them already).
  */
 static int scan_directives(const char *path, const char *text, size_t start,
-                           size_t end, int *no_tx, strata_error *err)
+                           size_t end, struct section_opts *o,
+                           strata_error *err)
 {
+	o->no_tx = 0;
+	o->lock_timeout_ms = o->statement_timeout_ms = -1;
 	for (size_t p = start; p < end;) {
 		size_t eol = line_end(text, p, end), wlen;
 		size_t w = directive_at(text, p, eol, &wlen);
+		int rc;
 
 		if (w != (size_t)-1) {
 			if (word_is(text, w, wlen, "no-transaction")) {
-				*no_tx = 1;
+				o->no_tx = 1;
+			} else if (word_is(text, w, wlen, "lock-timeout")) {
+				if ((rc = directive_duration(
+				         path, text, w, wlen, eol,
+				         &o->lock_timeout_ms, err)) < 0)
+					return rc;
+			} else if (word_is(text, w, wlen,
+			                   "statement-timeout")) {
+				if ((rc = directive_duration(
+				         path, text, w, wlen, eol,
+				         &o->statement_timeout_ms, err)) < 0)
+					return rc;
 			} else if (word_is(text, w, wlen, "ignore") ||
 			           word_is(text, w, wlen, "ignore-file")) {
 				/* lint's: it checks the rule names */
@@ -228,7 +270,8 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				return strata_error_at(
 				    err, STRATA_EFORMAT, path, text, w - 7,
 				    "unknown directive 'strata:%.*s' (known: "
-				    "no-transaction, ignore, ignore-file)",
+				    "no-transaction, lock-timeout, "
+				    "statement-timeout, ignore, ignore-file)",
 				    (int)wlen, text + w);
 			}
 		}
@@ -315,7 +358,8 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
                           strata_error *err)
 {
 	size_t len;
-	int up_no_tx = 0, down_no_tx = 0, rc;
+	struct section_opts up = {0, -1, -1}, down = {0, -1, -1};
+	int rc;
 	char sum[65];
 
 	if ((rc = read_text(m->up_path, &m->up_text, &len, err)) < 0)
@@ -335,11 +379,11 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 		}
 	}
 	if ((rc = scan_directives(m->up_path, m->up_text, m->up_start,
-	                          m->up_end, &up_no_tx, err)) < 0)
+	                          m->up_end, &up, err)) < 0)
 		return rc;
 	if (m->down_text &&
 	    (rc = scan_directives(m->down_path, m->down_text, m->down_start,
-	                          m->down_end, &down_no_tx, err)) < 0)
+	                          m->down_end, &down, err)) < 0)
 		return rc;
 	if (strata_hasher_hex(hasher, m->up_text + m->up_start,
 	                      m->up_end - m->up_start, sum) < 0)
@@ -347,8 +391,12 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 		                        "cannot compute checksum");
 	if (!(m->checksum = strdup(sum)))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
-	m->pub.flags |= (up_no_tx ? STRATA_MIG_UP_NO_TX : 0) |
-	                (down_no_tx ? STRATA_MIG_DOWN_NO_TX : 0);
+	m->pub.flags |= (up.no_tx ? STRATA_MIG_UP_NO_TX : 0) |
+	                (down.no_tx ? STRATA_MIG_DOWN_NO_TX : 0);
+	m->lock_timeout_ms[STRATA_UP] = up.lock_timeout_ms;
+	m->lock_timeout_ms[STRATA_DOWN] = down.lock_timeout_ms;
+	m->statement_timeout_ms[STRATA_UP] = up.statement_timeout_ms;
+	m->statement_timeout_ms[STRATA_DOWN] = down.statement_timeout_ms;
 	m->pub.version = m->version;
 	m->pub.name = m->name;
 	m->pub.up_path = m->up_path;
@@ -375,7 +423,8 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 {
 	const char *base = strrchr(path, '/');
 	char *version = NULL, *name = NULL;
-	int kind = -1, rc = 0, no_tx = 0;
+	struct section_opts o;
+	int kind = -1, rc = 0;
 
 	memset(m, 0, sizeof(*m));
 	base = base ? base + 1 : path;
@@ -398,10 +447,10 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 			return strata_error_set(err, STRATA_ENOMEM,
 			                        "out of memory");
 		m->pub.flags |= STRATA_MIG_DOWN_ONLY;
-		if ((rc = scan_directives(path, m->down_text, 0, len, &no_tx,
+		if ((rc = scan_directives(path, m->down_text, 0, len, &o,
 		                          err)) < 0)
 			return rc;
-		m->pub.flags |= no_tx ? STRATA_MIG_DOWN_NO_TX : 0;
+		m->pub.flags |= o.no_tx ? STRATA_MIG_DOWN_NO_TX : 0;
 		m->pub.version = m->version;
 		m->pub.name = m->name;
 		return 0;

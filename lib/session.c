@@ -15,6 +15,34 @@ void strata_config_init(strata_config *cfg)
 	cfg->dir = "migrations";
 	cfg->table = "strata_migrations";
 	cfg->lock_wait_ms = 60000;
+	cfg->lock_timeout_ms = 250;
+	cfg->lock_tries = 20;
+}
+
+int strata_duration_parse(const char *text, size_t len, int *out_ms)
+{
+	static const struct {
+		const char *unit;
+		long long ms;
+	} units[] = {
+	    {"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
+	long long v = 0;
+	size_t i = 0;
+
+	if (len == 0 || text[0] < '0' || text[0] > '9')
+		return -1;
+	while (i < len && text[i] >= '0' && text[i] <= '9' && v <= 86400000)
+		v = v * 10 + (text[i++] - '0');
+	for (size_t u = 0; u < sizeof(units) / sizeof(*units); u++)
+		if (len - i == strlen(units[u].unit) &&
+		    memcmp(text + i, units[u].unit, len - i) == 0) {
+			v *= units[u].ms;
+			if (v > 86400000)
+				return -1;
+			*out_ms = (int)v;
+			return 0;
+		}
+	return -1;
 }
 
 static int ident_valid(const char *s, size_t n)
@@ -71,6 +99,11 @@ int strata_open(strata **out, const strata_config *cfg)
 	s->dir = strdup(cfg->dir ? cfg->dir : "migrations");
 	s->applied_by = cfg->applied_by ? strdup(cfg->applied_by) : os_user();
 	s->lock_wait_ms = cfg->lock_wait_ms >= 0 ? cfg->lock_wait_ms : 0;
+	s->lock_timeout_ms =
+	    cfg->lock_timeout_ms >= 0 ? cfg->lock_timeout_ms : 0;
+	s->statement_timeout_ms =
+	    cfg->statement_timeout_ms >= 0 ? cfg->statement_timeout_ms : 0;
+	s->lock_tries = cfg->lock_tries >= 1 ? cfg->lock_tries : 1;
 	s->on_event = cfg->on_event;
 	s->event_data = cfg->event_data;
 	if ((cfg->url && !s->url) || !s->dir || !s->applied_by)

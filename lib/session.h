@@ -17,6 +17,8 @@ struct migration_file {
 	size_t up_start, up_end; /* the up section's bytes in up_text */
 	char *down_text;         /* owned, or == up_text for a single file */
 	size_t down_start, down_end;
+	/* a section's own timeouts (directives), by direction; -1: none */
+	int lock_timeout_ms[2], statement_timeout_ms[2];
 };
 
 /* One direction's section of a migration, as a view. */
@@ -49,6 +51,7 @@ struct strata {
 	char *table_schema;           /* owned; NULL: the default schema */
 	char *table_name;             /* owned */
 	int lock_wait_ms;
+	int lock_timeout_ms, statement_timeout_ms, lock_tries;
 	strata_event_fn on_event;
 	void *event_data;
 

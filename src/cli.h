@@ -18,6 +18,7 @@ struct cli {
 	const char *to;
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
 	int allow_modified, allow_out_of_order, allow_unsafe;
+	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */
 	int explain, strict, list_rules, profile_supabase, pg_version;
@@ -69,5 +70,9 @@ char *resolve_url(struct cli *c, int *out_defaulted);
 /* Rule severities and lint settings: strata.ini's [lint] section, then the
  * command line.  Prints and returns -1 on an unknown rule or value. */
 int apply_lint_config(struct cli *c);
+/* strata.ini's [run] section: lock-timeout, statement-timeout, lock-tries,
+ * for what the command line left unset.  Prints and returns -1 on a bad
+ * value. */
+int load_run_config(struct cli *c);
 
 #endif

@@ -15,9 +15,12 @@ static int go(struct cli *c, int argc, char **argv)
 const struct command cmd_goto = {
     .name = "goto",
     .run = go,
-    .options = " dry-run allow-modified allow-out-of-order allow-unsafe ",
+    .options = " dry-run allow-modified allow-out-of-order allow-unsafe "
+               "lock-timeout statement-timeout lock-tries ",
     .usage =
-        "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order]",
+        "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order] "
+        "[--allow-unsafe] [--lock-timeout D] [--statement-timeout D] "
+        "[--lock-tries N]",
     .summary = "migrate up or down until VERSION is the newest applied",
     .help = "Rolls back every applied migration newer than VERSION, then "
             "applies every\n"

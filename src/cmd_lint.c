@@ -14,8 +14,8 @@
 
 struct lint_out {
 	struct cli *c;
-	int items;        /* JSON: objects printed so far */
-	char *last_file;  /* explain: the section being shown */
+	int items;       /* JSON: objects printed so far */
+	char *last_file; /* explain: the section being shown */
 	int last_dir;
 	strata_risk worst; /* explain: of that section */
 	int worst_line;
@@ -58,16 +58,17 @@ static void finding(const strata_finding *f, void *data)
 		json_t *j = json_object();
 		if (c->explain)
 			json_object_set_new(j, "kind", json_string("finding"));
-		json_object_set_new(j, "file",
-		                    f->file ? json_string(f->file) : json_null());
+		json_object_set_new(
+		    j, "file", f->file ? json_string(f->file) : json_null());
 		json_object_set_new(j, "line", json_integer(f->line));
 		json_object_set_new(j, "column", json_integer(f->column));
 		json_object_set_new(j, "rule", json_string(f->rule));
 		json_object_set_new(
-		    j, "severity", json_string(strata_severity_name(f->severity)));
+		    j, "severity",
+		    json_string(strata_severity_name(f->severity)));
 		json_object_set_new(j, "message", json_string(f->message));
-		json_object_set_new(j, "help", f->help ? json_string(f->help)
-		                                        : json_null());
+		json_object_set_new(
+		    j, "help", f->help ? json_string(f->help) : json_null());
 		json_item(o, j);
 	} else if (c->format == FORMAT_GITHUB) {
 		printf("::%s file=",
@@ -122,9 +123,9 @@ static void statement(const strata_statement_report *r, void *data)
 		json_object_set_new(j, "file", json_string(r->file));
 		json_object_set_new(j, "line", json_integer(r->line));
 		json_object_set_new(j, "column", json_integer(r->column));
-		json_object_set_new(j, "direction",
-		                    json_string(r->direction == STRATA_UP ? "up"
-		                                                          : "down"));
+		json_object_set_new(
+		    j, "direction",
+		    json_string(r->direction == STRATA_UP ? "up" : "down"));
 		json_object_set_new(j, "statement", json_string(r->kind));
 		json_object_set_new(j, "text", json_string(r->text));
 		for (size_t i = 0; i < r->ntouches; i++) {
@@ -132,14 +133,17 @@ static void statement(const strata_statement_report *r, void *data)
 			json_t *tj = json_object();
 			json_object_set_new(tj, "table", json_string(x->table));
 			json_object_set_new(
-			    tj, "lock", json_string(strata_lock_mode_name(x->lock)));
+			    tj, "lock",
+			    json_string(strata_lock_mode_name(x->lock)));
 			json_object_set_new(
 			    tj, "rewrite",
 			    json_boolean(x->effects & STRATA_TOUCH_REWRITE));
 			json_object_set_new(
-			    tj, "scan", json_boolean(x->effects & STRATA_TOUCH_SCAN));
+			    tj, "scan",
+			    json_boolean(x->effects & STRATA_TOUCH_SCAN));
 			json_object_set_new(
-			    tj, "new", json_boolean(x->effects & STRATA_TOUCH_NEW));
+			    tj, "new",
+			    json_boolean(x->effects & STRATA_TOUCH_NEW));
 			json_object_set_new(
 			    tj, "data_loss",
 			    json_boolean(x->effects & STRATA_TOUCH_DATA_LOSS));
@@ -182,18 +186,15 @@ static void statement(const strata_statement_report *r, void *data)
 	for (size_t i = 0; i < r->ntouches; i++) {
 		const strata_touch *x = &r->touches[i];
 		char line[200];
-		int n = snprintf(line, sizeof(line), "%-24s %-22s%s%s%s%s",
-		                 x->table,
-		                 *strata_lock_mode_name(x->lock)
-		                     ? strata_lock_mode_name(x->lock)
-		                     : "-",
-		                 x->effects & STRATA_TOUCH_NEW ? " new" : "",
-		                 x->effects & STRATA_TOUCH_REWRITE ? " rewrite"
-		                                                   : "",
-		                 x->effects & STRATA_TOUCH_SCAN ? " scan" : "",
-		                 x->effects & STRATA_TOUCH_DATA_LOSS
-		                     ? " data-loss"
-		                     : "");
+		int n = snprintf(
+		    line, sizeof(line), "%-24s %-22s%s%s%s%s", x->table,
+		    *strata_lock_mode_name(x->lock)
+		        ? strata_lock_mode_name(x->lock)
+		        : "-",
+		    x->effects & STRATA_TOUCH_NEW ? " new" : "",
+		    x->effects & STRATA_TOUCH_REWRITE ? " rewrite" : "",
+		    x->effects & STRATA_TOUCH_SCAN ? " scan" : "",
+		    x->effects & STRATA_TOUCH_DATA_LOSS ? " data-loss" : "");
 		/* no trailing blanks when there is no effect to show */
 		while (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == ' ')
 			line[--n] = '\0';
@@ -220,11 +221,15 @@ static int list_rules(struct cli *c)
 			    json_string(strata_severity_name(r->severity)));
 			json_object_set_new(
 			    j, "dialect",
-			    json_string(r->dialect == STRATA_DIALECT_POSTGRES ? "postgres"
-			                : r->dialect == STRATA_DIALECT_SQLITE ? "sqlite"
-			                                                      : "any"));
-			json_object_set_new(j, "opt_in", json_boolean(r->opt_in));
-			json_object_set_new(j, "summary", json_string(r->summary));
+			    json_string(r->dialect == STRATA_DIALECT_POSTGRES
+			                    ? "postgres"
+			                : r->dialect == STRATA_DIALECT_SQLITE
+			                    ? "sqlite"
+			                    : "any"));
+			json_object_set_new(j, "opt_in",
+			                    json_boolean(r->opt_in));
+			json_object_set_new(j, "summary",
+			                    json_string(r->summary));
 			json_array_append_new(a, j);
 		}
 		out_json(a);

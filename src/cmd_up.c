@@ -23,9 +23,11 @@ static int up(struct cli *c, int argc, char **argv)
 const struct command cmd_up = {
     .name = "up",
     .run = up,
-    .options = " to dry-run allow-modified allow-out-of-order allow-unsafe ",
+    .options = " to dry-run allow-modified allow-out-of-order allow-unsafe "
+               "lock-timeout statement-timeout lock-tries ",
     .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
-             "[--allow-out-of-order]",
+             "[--allow-out-of-order] [--allow-unsafe] [--lock-timeout D] "
+             "[--statement-timeout D] [--lock-tries N]",
     .summary = "apply pending migrations",
     .help =
         "Applies pending migrations in version order, each in its own "
@@ -37,5 +39,13 @@ const struct command cmd_up = {
         "Refuses when a migration is dirty, when an applied file has changed\n"
         "(--allow-modified) or when a pending migration is older than the "
         "newest\n"
-        "applied one (--allow-out-of-order).",
+        "applied one (--allow-out-of-order). The migrations are linted "
+        "first: errors\n"
+        "stop the run before anything runs (--allow-unsafe). On "
+        "PostgreSQL each\n"
+        "migration runs with lock_timeout 250ms (--lock-timeout) and no "
+        "statement\n"
+        "timeout (--statement-timeout); a lock timeout rolls it back and "
+        "tries again,\n"
+        "up to 20 times (--lock-tries), naming the session that blocks.",
 };

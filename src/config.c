@@ -129,8 +129,8 @@ int apply_lint_config(struct cli *c)
 	int rc = ini_parse("strata.ini", ini_line, &st);
 
 	if (rc > 0) {
-		fprintf(stderr, "strata: strata.ini:%d: cannot parse this line\n",
-		        rc);
+		fprintf(stderr,
+		        "strata: strata.ini:%d: cannot parse this line\n", rc);
 		return -1;
 	}
 	if (st.failed)
@@ -140,7 +140,8 @@ int apply_lint_config(struct cli *c)
 		const char *eq = strchr(c->rules[i], '=');
 		if (!eq || eq == c->rules[i] ||
 		    (size_t)(eq - c->rules[i]) >= sizeof(name)) {
-			out_usage_error(c, "--rule takes NAME=SEVERITY, not '%s'",
+			out_usage_error(c,
+			                "--rule takes NAME=SEVERITY, not '%s'",
 			                c->rules[i]);
 			return -1;
 		}
@@ -150,4 +151,61 @@ int apply_lint_config(struct cli *c)
 			return -1;
 	}
 	return 0;
+}
+
+/* strata.ini, [run] section */
+static int run_line(void *data, const char *section, const char *name,
+                    const char *value)
+{
+	struct ini_state *st = data;
+	struct cli *c = st->c;
+	int ms;
+
+	if (strcmp(section, "run") != 0 || st->failed)
+		return 1;
+	if (!strcmp(name, "lock-timeout") ||
+	    !strcmp(name, "statement-timeout")) {
+		int *slot = !strcmp(name, "lock-timeout")
+		                ? &c->lock_timeout_ms
+		                : &c->statement_timeout_ms;
+		if (strata_duration_parse(value, strlen(value), &ms) < 0) {
+			fprintf(stderr,
+			        "strata: strata.ini: '%s = %s': expected a "
+			        "duration like 250ms, 5s or 2min\n",
+			        name, value);
+			st->failed = 1;
+		} else if (*slot < 0) {
+			*slot = ms;
+		}
+	} else if (!strcmp(name, "lock-tries")) {
+		char *end;
+		long v = strtol(value, &end, 10);
+		if (*end || end == value || v < 1 || v > 1000) {
+			fprintf(
+			    stderr,
+			    "strata: strata.ini: 'lock-tries = %s': expected "
+			    "a number from 1 to 1000\n",
+			    value);
+			st->failed = 1;
+		} else if (c->lock_tries <= 0) {
+			c->lock_tries = (int)v;
+		}
+	} else {
+		fprintf(
+		    stderr,
+		    "strata: strata.ini: unknown setting '%s' in [run] "
+		    "(known: lock-timeout, statement-timeout, lock-tries)\n",
+		    name);
+		st->failed = 1;
+	}
+	return 1;
+}
+
+int load_run_config(struct cli *c)
+{
+	struct ini_state st = {c, 0};
+
+	if (ini_parse("strata.ini", run_line, &st) > 0)
+		return 0; /* a syntax error: apply_lint_config() says where */
+	return st.failed ? -1 : 0;
 }

@@ -13,8 +13,8 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,    &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto,
-    &cmd_status, &cmd_lint,    &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,  &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto, &cmd_status,
+    &cmd_lint, &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
@@ -44,7 +44,10 @@ enum {
 	OPT_STRICT,
 	OPT_PROFILE,
 	OPT_RULE,
-	OPT_LIST_RULES
+	OPT_LIST_RULES,
+	OPT_LOCK_TIMEOUT,
+	OPT_STATEMENT_TIMEOUT,
+	OPT_LOCK_TRIES
 };
 
 static const struct option longopts[] = {
@@ -77,6 +80,9 @@ static const struct option longopts[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"rule", required_argument, NULL, OPT_RULE},
     {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+    {"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT},
+    {"lock-tries", required_argument, NULL, OPT_LOCK_TRIES},
     {NULL, 0, NULL, 0},
 };
 
@@ -102,7 +108,10 @@ static int command_index(int argc, char **argv)
 		    !strcmp(a, "--table") || !strcmp(a, "--lock-wait") ||
 		    !strcmp(a, "--to") || !strcmp(a, "--format") ||
 		    !strcmp(a, "--pg-version") || !strcmp(a, "--dialect") ||
-		    !strcmp(a, "--profile") || !strcmp(a, "--rule"))
+		    !strcmp(a, "--profile") || !strcmp(a, "--rule") ||
+		    !strcmp(a, "--lock-timeout") ||
+		    !strcmp(a, "--statement-timeout") ||
+		    !strcmp(a, "--lock-tries"))
 			i++;
 	}
 	return -1;
@@ -270,8 +279,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			c->profile_supabase = 1;
 			break;
 		case OPT_RULE:
-			if (c->nrules == (int)(sizeof(c->rules) /
-			                       sizeof(*c->rules))) {
+			if (c->nrules ==
+			    (int)(sizeof(c->rules) / sizeof(*c->rules))) {
 				out_usage_error(c, "too many --rule options");
 				return -1;
 			}
@@ -280,6 +289,36 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_LIST_RULES:
 			c->list_rules = 1;
 			break;
+		case OPT_LOCK_TIMEOUT:
+		case OPT_STATEMENT_TIMEOUT: {
+			int ms;
+			if (strata_duration_parse(optarg, strlen(optarg), &ms) <
+			    0) {
+				out_usage_error(c,
+				                "--%s takes a duration like "
+				                "250ms, 5s or 2min, not '%s'",
+				                option_name(ch), optarg);
+				return -1;
+			}
+			if (ch == OPT_LOCK_TIMEOUT)
+				c->lock_timeout_ms = ms;
+			else
+				c->statement_timeout_ms = ms;
+			break;
+		}
+		case OPT_LOCK_TRIES: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 1000) {
+				out_usage_error(c,
+				                "--lock-tries takes a number "
+				                "from 1 to 1000, not '%s'",
+				                optarg);
+				return -1;
+			}
+			c->lock_tries = (int)v;
+			break;
+		}
 		default:
 			if (optopt >= OPT_URL)
 				out_usage_error(c, "option --%s needs a value",
@@ -310,6 +349,12 @@ static int open_session(struct cli *c, int need_url)
 	if (c->table)
 		cfg.table = c->table;
 	cfg.lock_wait_ms = c->lock_wait_s * 1000;
+	if (c->lock_timeout_ms >= 0)
+		cfg.lock_timeout_ms = c->lock_timeout_ms;
+	if (c->statement_timeout_ms >= 0)
+		cfg.statement_timeout_ms = c->statement_timeout_ms;
+	if (c->lock_tries > 0)
+		cfg.lock_tries = c->lock_tries;
 	cfg.on_event = on_event;
 	cfg.event_data = c;
 	rc = strata_open(&c->s, &cfg);
@@ -337,6 +382,7 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.lock_wait_s = 60;
+	c.lock_timeout_ms = c.statement_timeout_ms = -1;
 	/* status paints stdout, errors paint stderr: both must be terminals */
 	c.color = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
 	          !getenv("NO_COLOR") &&
@@ -373,6 +419,8 @@ int main(int argc, char **argv)
 	}
 	if (c.json)
 		c.events = json_array();
+	if (c.cmd != &cmd_help && load_run_config(&c) < 0)
+		return EXIT_USAGE;
 	if (c.cmd != &cmd_help &&
 	    (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
 		strata_free(c.s);

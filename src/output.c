@@ -82,8 +82,8 @@ void out_finding(const struct cli *c, FILE *fp, const strata_finding *f)
 	                                                             : "36";
 	char label[80], b1[120];
 
-	snprintf(label, sizeof(label), "%s[%s]:",
-	         strata_severity_name(f->severity), f->rule);
+	snprintf(label, sizeof(label),
+	         "%s[%s]:", strata_severity_name(f->severity), f->rule);
 	if (f->file && f->line)
 		fprintf(fp, "%s:%d:%d: ", f->file, f->line, f->column);
 	else if (f->file)
@@ -232,9 +232,12 @@ void on_event(const strata_event *ev, void *data)
 		break;
 	case STRATA_EVENT_FINDING:
 		/* the pre-flight's findings: errors always, others unless -q */
-		if (!c->quiet ||
-		    ev->finding->severity == STRATA_SEVERITY_ERROR)
+		if (!c->quiet || ev->finding->severity == STRATA_SEVERITY_ERROR)
 			out_finding(c, stderr, ev->finding);
+		break;
+	case STRATA_EVENT_RETRY:
+		if (!c->quiet)
+			fprintf(stderr, "strata: %s\n", ev->message);
 		break;
 	case STRATA_EVENT_WARNING:
 		if (!c->quiet)

@@ -47,7 +47,7 @@ const char *strata_lock_mode_name(strata_lock_mode mode)
 	    "DATABASE WRITE",
 	};
 	return (unsigned)mode < sizeof(names) / sizeof(*names) ? names[mode]
-	                                                        : "?";
+	                                                       : "?";
 }
 
 const char *strata_risk_name(strata_risk risk)
@@ -78,8 +78,7 @@ static const struct lint_rule core_rules[] = {
     [CORE_EMPTY_DOWN] = {"empty-down", STRATA_SEVERITY_WARNING, 0,
                          "a down section without statements undoes "
                          "nothing"},
-    [CORE_LARGE] = {"large-migration", STRATA_SEVERITY_INFO,
-                    LINT_RULE_UP_ONLY,
+    [CORE_LARGE] = {"large-migration", STRATA_SEVERITY_INFO, LINT_RULE_UP_ONLY,
                     "a migration over 2 KB is hard to review and to roll "
                     "back"},
 };
@@ -298,7 +297,7 @@ static void add_live_size(struct lint *L, const char *table, strata_buf *msg,
 	human_size(size, sizeof(size), lt.bytes);
 	if (lt.rows >= 0)
 		strata_buf_printf(msg, " (%s: ~%lld rows, %s)", table, lt.rows,
-		                size);
+		                  size);
 	else
 		strata_buf_printf(msg, " (%s: %s)", table, size);
 	if (lt.bytes < LINT_SMALL_BYTES && *sev == STRATA_SEVERITY_ERROR) {
@@ -410,17 +409,21 @@ static void read_ignores(struct lint *L, size_t from, size_t to,
 					size_t b = q;
 					char name[80];
 					int i;
-					while (q < eol && !strchr(", \t\r", t[q]))
+					while (q < eol &&
+					       !strchr(", \t\r", t[q]))
 						q++;
 					snprintf(name, sizeof(name), "%.*s",
 					         (int)(q - b), t + b);
-					if ((i = strata_lint_rule_find(name)) >= 0)
+					if ((i = strata_lint_rule_find(name)) >=
+					    0)
 						set_bit(bits, i);
 					else
 						lint_report(
-						    L, &core_rules[CORE_DIRECTIVE],
+						    L,
+						    &core_rules[CORE_DIRECTIVE],
 						    NULL, b,
-						    "'strata:%s' names an unknown "
+						    "'strata:%s' names an "
+						    "unknown "
 						    "rule '%s'",
 						    word, name);
 					if (q < eol && t[q] == ',')
@@ -492,8 +495,8 @@ void lint_statement(struct lint *L, struct lint_stmt *st, size_t gap_from)
 
 	for (size_t i = 0; strata_lint_families[i]; i++) {
 		const struct lint_family *f = strata_lint_families[i];
-		if (f->statement &&
-		    (f->dialect == STRATA_DIALECT_AUTO || f->dialect == L->dialect))
+		if (f->statement && (f->dialect == STRATA_DIALECT_AUTO ||
+		                     f->dialect == L->dialect))
 			f->statement(L, st);
 	}
 	memset(L->ignore_next, 0, nbytes);
@@ -572,10 +575,10 @@ static int lint_migration(struct lint *L, const struct migration_file *m,
 		read_ignores(L, 0, strlen(m->up_text), "ignore-file",
 		             L->ignore_file);
 		/* a plain SQL file: only its own BEGIN opens a transaction */
-		if ((rc = lint_section(L, m->up_path, m->up_text, m->up_start,
-		                       m->up_end, STRATA_UP,
-		                       !(fl & (STRATA_MIG_UP_NO_TX |
-		                               STRATA_MIG_LOOSE)))) < 0)
+		if ((rc = lint_section(
+		         L, m->up_path, m->up_text, m->up_start, m->up_end,
+		         STRATA_UP,
+		         !(fl & (STRATA_MIG_UP_NO_TX | STRATA_MIG_LOOSE)))) < 0)
 			return rc;
 		L->cur = NULL;
 		if (m->up_end - m->up_start > 2048)
@@ -586,19 +589,22 @@ static int lint_migration(struct lint *L, const struct migration_file *m,
 			            m->up_end - m->up_start);
 		if (!m->down_text && !(fl & STRATA_MIG_LOOSE)) {
 			if (fl & STRATA_MIG_SINGLE_FILE)
-				lint_help(L, "-- strata:down\n-- the statements "
-				             "that undo the up section");
+				lint_help(L,
+				          "-- strata:down\n-- the statements "
+				          "that undo the up section");
 			else
-				lint_help(L, "-- %s_%s.down.sql: the statements "
-				             "that undo the up file",
+				lint_help(L,
+				          "-- %s_%s.down.sql: the statements "
+				          "that undo the up file",
 				          m->version ? m->version : "VERSION",
 				          m->name);
-			lint_report(L, &core_rules[CORE_MISSING_DOWN], NULL,
-			            LINT_AT_FILE,
-			            "no down section: this migration cannot be "
-			            "rolled back (ignore with '-- "
-			            "strata:ignore-file missing-down' when that "
-			            "is intended)");
+			lint_report(
+			    L, &core_rules[CORE_MISSING_DOWN], NULL,
+			    LINT_AT_FILE,
+			    "no down section: this migration cannot be "
+			    "rolled back (ignore with '-- "
+			    "strata:ignore-file missing-down' when that "
+			    "is intended)");
 		}
 	}
 	if (m->down_text && !ups_only) {
@@ -615,13 +621,13 @@ static int lint_migration(struct lint *L, const struct migration_file *m,
 		                       !(fl & STRATA_MIG_DOWN_NO_TX))) < 0)
 			return rc;
 		if (L->nstatements == 0 && !L->syntax_failed)
-			lint_report(L, &core_rules[CORE_EMPTY_DOWN], NULL,
-			            m->down_start < strlen(m->down_text)
-			                ? m->down_start
-			                : LINT_AT_FILE,
-			            "the down section has no statements: rolling "
-			            "back would record the migration as undone "
-			            "and change nothing");
+			lint_report(
+			    L, &core_rules[CORE_EMPTY_DOWN], NULL,
+			    m->down_start < strlen(m->down_text) ? m->down_start
+			                                         : LINT_AT_FILE,
+			    "the down section has no statements: rolling "
+			    "back would record the migration as undone "
+			    "and change nothing");
 	}
 	return 0;
 }

@@ -322,7 +322,12 @@ void strata_sqlite_analyze(struct lint *L, struct lint_stmt *st);
 /* Frees a model from rules_sqlite.c (NULL-safe). */
 void strata_sqlite_model_free(struct sqlite_model *m);
 
-/* ---- for the engine's pre-flight ---- */
+/* ---- for the engine ---- */
+
+/* The tables a PostgreSQL statement touches, one per line, appended to
+ * out (nothing when it does not parse): whose locks to look at when the
+ * statement timed out waiting for one. */
+int strata_pg_statement_tables(const char *sql, strata_buf *out);
 
 /* Lints the up sections of migs, in order, as the run will apply them;
  * findings go to the session's event callback. */

@@ -60,8 +60,8 @@ static int lookup(struct lint *L, const char *sql, int n,
 	return rc < 0 ? rc : 0;
 }
 
-#define WHERE_REL                                                            \
-	" c.relname = $2 AND CASE WHEN $1 = '' THEN "                        \
+#define WHERE_REL                                                              \
+	" c.relname = $2 AND CASE WHEN $1 = '' THEN "                          \
 	"pg_catalog.pg_table_is_visible(c.oid) ELSE n.nspname = $1 END "
 
 void lint_live_table(struct lint *L, const char *table, struct live_table *out)

@@ -16,8 +16,8 @@
 #include "lint.h"
 
 struct model {
-	struct name_map coltypes; /* "table.column" -> "varchar(20)" */
-	struct name_set notnull;  /* "table.column": validated IS NOT NULL */
+	struct name_map coltypes;  /* "table.column" -> "varchar(20)" */
+	struct name_set notnull;   /* "table.column": validated IS NOT NULL */
 	struct name_map nv_checks; /* "table.constraint" -> column, NOT VALID */
 };
 
@@ -64,8 +64,7 @@ const char *strata_pg_last_name(PgQuery__Node **names, size_t n)
 }
 
 /* "a.b.c" of a name list (for DROP objects), into out. */
-static void join_names(PgQuery__Node **names, size_t n, char *out,
-                       size_t size)
+static void join_names(PgQuery__Node **names, size_t n, char *out, size_t size)
 {
 	size_t used = 0;
 
@@ -73,9 +72,9 @@ static void join_names(PgQuery__Node **names, size_t n, char *out,
 	for (size_t i = 0; i < n && used < size; i++) {
 		if (names[i]->node_case != PG_QUERY__NODE__NODE_STRING)
 			continue;
-		used += (size_t)snprintf(out + used, size - used, "%s%s",
-		                         used ? "." : "",
-		                         names[i]->string->sval);
+		used +=
+		    (size_t)snprintf(out + used, size - used, "%s%s",
+		                     used ? "." : "", names[i]->string->sval);
 	}
 }
 
@@ -113,22 +112,58 @@ void strata_pg_type_string(const PgQuery__TypeName *t, char *out, size_t n)
 /* ---- volatility ---- */
 
 static const char *const volatile_functions[] = {
-    "random",           "gen_random_uuid", "uuid_generate_v1",
-    "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp",
-    "timeofday",        "nextval",         "setval",
-    "txid_current",     "gen_random_bytes", "random_normal",
-    "pg_current_xact_id", NULL,
+    "random",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "setval",
+    "txid_current",
+    "gen_random_bytes",
+    "random_normal",
+    "pg_current_xact_id",
+    NULL,
 };
 
 /* Common functions known not to be volatile (stable or immutable): a
  * default calling them is evaluated once, without a rewrite. */
 static const char *const steady_functions[] = {
-    "now",   "transaction_timestamp", "statement_timestamp", "current_date",
-    "lower", "upper", "length", "abs", "coalesce", "concat", "to_char",
-    "to_jsonb", "jsonb_build_object", "json_build_object", "array_length",
-    "md5", "btrim", "trim", "replace", "substr", "substring", "round",
-    "floor", "ceil", "greatest", "least", "nullif", "date_trunc",
-    "make_interval", "to_timestamp", "timezone", "current_setting", NULL,
+    "now",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_date",
+    "lower",
+    "upper",
+    "length",
+    "abs",
+    "coalesce",
+    "concat",
+    "to_char",
+    "to_jsonb",
+    "jsonb_build_object",
+    "json_build_object",
+    "array_length",
+    "md5",
+    "btrim",
+    "trim",
+    "replace",
+    "substr",
+    "substring",
+    "round",
+    "floor",
+    "ceil",
+    "greatest",
+    "least",
+    "nullif",
+    "date_trunc",
+    "make_interval",
+    "to_timestamp",
+    "timezone",
+    "current_setting",
+    NULL,
 };
 
 static int in_list(const char *const *list, const char *name)
@@ -173,8 +208,8 @@ int strata_pg_expr_volatile(struct lint *L, const PgQuery__Node *e)
 		return strata_pg_expr_volatile(L, e->type_cast->arg);
 	case PG_QUERY__NODE__NODE_FUNC_CALL: {
 		const PgQuery__FuncCall *f = e->func_call;
-		v = func_volatile(L, strata_pg_last_name(f->funcname,
-		                                         f->n_funcname));
+		v = func_volatile(
+		    L, strata_pg_last_name(f->funcname, f->n_funcname));
 		for (size_t i = 0; i < f->n_args; i++)
 			v = max_vol(v, strata_pg_expr_volatile(L, f->args[i]));
 		return v;
@@ -208,9 +243,9 @@ int strata_pg_expr_volatile(struct lint *L, const PgQuery__Node *e)
 		return v;
 	}
 	case PG_QUERY__NODE__NODE_CASE_WHEN:
-		return max_vol(strata_pg_expr_volatile(L, e->case_when->expr),
-		               strata_pg_expr_volatile(L,
-		                                       e->case_when->result));
+		return max_vol(
+		    strata_pg_expr_volatile(L, e->case_when->expr),
+		    strata_pg_expr_volatile(L, e->case_when->result));
 	default:
 		return -1;
 	}
@@ -371,7 +406,6 @@ static struct lint_touch *touch(struct lint_stmt *st, const char *name,
 	return lint_touch(st, name, lock, effects, 0);
 }
 
-
 static struct lint_touch *touch_rv(struct lint_stmt *st,
                                    const PgQuery__RangeVar *rv,
                                    strata_lock_mode lock, unsigned effects)
@@ -475,7 +509,8 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 		strata_lock_mode m = STRATA_LOCK_ACCESS_EXCLUSIVE;
 		char from[120], to[120];
 
-		if (a->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		if (a->cmds[i]->node_case !=
+		    PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 			continue;
 		c = a->cmds[i]->alter_table_cmd;
 		switch (c->subtype) {
@@ -483,11 +518,13 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
 			if (c->def && c->def->node_case ==
 			                  PG_QUERY__NODE__NODE_COLUMN_DEF) {
-				const PgQuery__ColumnDef *cd = c->def->column_def;
+				const PgQuery__ColumnDef *cd =
+				    c->def->column_def;
 				if (add_column_rewrites(L, cd))
 					effects |= STRATA_TOUCH_REWRITE;
 				for (size_t k = 0; k < cd->n_constraints; k++) {
-					const PgQuery__Node *n = cd->constraints[k];
+					const PgQuery__Node *n =
+					    cd->constraints[k];
 					unsigned e = 0;
 					if (n->node_case !=
 					    PG_QUERY__NODE__NODE_CONSTRAINT)
@@ -498,7 +535,8 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 					case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
 					case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
 						add_constraint(L, st, table,
-						               n->constraint, &e);
+						               n->constraint,
+						               &e);
 						effects |= e;
 						break;
 					default:
@@ -519,7 +557,8 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 			to[0] = '\0';
 			if (c->def && c->def->node_case ==
 			                  PG_QUERY__NODE__NODE_COLUMN_DEF) {
-				const PgQuery__ColumnDef *cd = c->def->column_def;
+				const PgQuery__ColumnDef *cd =
+				    c->def->column_def;
 				strata_pg_type_string(cd->type_name, to,
 				                      sizeof(to));
 				if (cd->raw_default ||
@@ -533,10 +572,10 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-			if (c->def &&
-			    c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-				m = add_constraint(L, st, table,
-				                   c->def->constraint, &effects);
+			if (c->def && c->def->node_case ==
+			                  PG_QUERY__NODE__NODE_CONSTRAINT)
+				m = add_constraint(
+				    L, st, table, c->def->constraint, &effects);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
@@ -582,10 +621,11 @@ static void alter_table(struct lint *L, struct lint_stmt *st,
 				int conc = c->def->partition_cmd->concurrent;
 				m = conc ? STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE
 				         : STRATA_LOCK_ACCESS_EXCLUSIVE;
-				touch_rv(st, c->def->partition_cmd->name,
-				         conc ? STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE
-				              : STRATA_LOCK_ACCESS_EXCLUSIVE,
-				         0);
+				touch_rv(
+				    st, c->def->partition_cmd->name,
+				    conc ? STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE
+				         : STRATA_LOCK_ACCESS_EXCLUSIVE,
+				    0);
 				if (conc)
 					st->no_tx = 1;
 			}
@@ -633,8 +673,9 @@ static void create_table(struct lint *L, struct lint_stmt *st,
 				    n->constraint->contype ==
 				        PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
 				    n->constraint->pktable)
-					touch_rv(st, n->constraint->pktable,
-					         STRATA_LOCK_SHARE_ROW_EXCLUSIVE, 0);
+					touch_rv(
+					    st, n->constraint->pktable,
+					    STRATA_LOCK_SHARE_ROW_EXCLUSIVE, 0);
 			}
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
 		           e->constraint->contype ==
@@ -705,11 +746,11 @@ static int has_option(PgQuery__Node **opts, size_t n, const char *name)
 		    strcmp(opts[i]->def_elem->defname, name) == 0) {
 			const PgQuery__Node *arg = opts[i]->def_elem->arg;
 			/* "(FULL false)" turns it off */
-			if (arg && arg->node_case ==
-			               PG_QUERY__NODE__NODE_BOOLEAN)
+			if (arg &&
+			    arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
 				return arg->boolean->boolval;
-			if (arg && arg->node_case ==
-			               PG_QUERY__NODE__NODE_STRING)
+			if (arg &&
+			    arg->node_case == PG_QUERY__NODE__NODE_STRING)
 				return strcmp(arg->string->sval, "false") &&
 				       strcmp(arg->string->sval, "off");
 			return 1;
@@ -729,15 +770,14 @@ static const strata_lock_mode lock_stmt_modes[] = {
     STRATA_LOCK_ACCESS_EXCLUSIVE,
 };
 
-static void touch_rel_list(struct lint_stmt *st, PgQuery__Node **rels,
-                           size_t n, strata_lock_mode lock, unsigned eff)
+static void touch_rel_list(struct lint_stmt *st, PgQuery__Node **rels, size_t n,
+                           strata_lock_mode lock, unsigned eff)
 {
 	for (size_t i = 0; i < n; i++) {
 		const PgQuery__Node *r = rels[i];
 		if (r->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 			touch_rv(st, r->range_var, lock, eff);
-		else if (r->node_case ==
-		             PG_QUERY__NODE__NODE_VACUUM_RELATION &&
+		else if (r->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION &&
 		         r->vacuum_relation->relation)
 			touch_rv(st, r->vacuum_relation->relation, lock, eff);
 	}
@@ -843,17 +883,22 @@ static void classify(struct lint *L, struct lint_stmt *st)
 		int conc = has_option(r->params, r->n_params, "concurrently");
 		st->kind = "REINDEX";
 		if (conc ||
-		    r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE ||
-		    r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM ||
-		    r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA)
+		    r->kind ==
+		        PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE ||
+		    r->kind ==
+		        PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM ||
+		    r->kind ==
+		        PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA)
 			st->no_tx = 1;
 		if (r->relation)
-			touch_rv(st, r->relation,
-			         conc ? STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE
-			              : r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX
-			                    ? STRATA_LOCK_ACCESS_EXCLUSIVE
-			                    : STRATA_LOCK_SHARE,
-			         STRATA_TOUCH_SCAN);
+			touch_rv(
+			    st, r->relation,
+			    conc ? STRATA_LOCK_SHARE_UPDATE_EXCLUSIVE
+			    : r->kind ==
+			            PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX
+			        ? STRATA_LOCK_ACCESS_EXCLUSIVE
+			        : STRATA_LOCK_SHARE,
+			    STRATA_TOUCH_SCAN);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
@@ -892,17 +937,15 @@ static void classify(struct lint *L, struct lint_stmt *st)
 		break;
 	case PG_QUERY__NODE__NODE_UPDATE_STMT:
 		st->kind = "UPDATE";
-		touch_rv(st, n->update_stmt->relation,
-		         STRATA_LOCK_ROW_EXCLUSIVE,
-		         n->update_stmt->where_clause ? 0
-		                                      : STRATA_TOUCH_REWRITE);
+		touch_rv(
+		    st, n->update_stmt->relation, STRATA_LOCK_ROW_EXCLUSIVE,
+		    n->update_stmt->where_clause ? 0 : STRATA_TOUCH_REWRITE);
 		break;
 	case PG_QUERY__NODE__NODE_DELETE_STMT:
 		st->kind = "DELETE";
-		touch_rv(st, n->delete_stmt->relation,
-		         STRATA_LOCK_ROW_EXCLUSIVE,
-		         n->delete_stmt->where_clause ? 0
-		                                      : STRATA_TOUCH_DATA_LOSS);
+		touch_rv(
+		    st, n->delete_stmt->relation, STRATA_LOCK_ROW_EXCLUSIVE,
+		    n->delete_stmt->where_clause ? 0 : STRATA_TOUCH_DATA_LOSS);
 		break;
 	case PG_QUERY__NODE__NODE_INSERT_STMT:
 		st->kind = "INSERT";
@@ -992,8 +1035,9 @@ static strata_risk touch_risk(struct lint *L, const struct lint_touch *t,
 	strata_risk r;
 
 	if (t->effects & STRATA_TOUCH_NEW) {
-		snprintf(why, n, "%s is new in this migration: nobody waits "
-		                 "on it",
+		snprintf(why, n,
+		         "%s is new in this migration: nobody waits "
+		         "on it",
 		         t->name);
 		return STRATA_RISK_LOW;
 	}
@@ -1012,21 +1056,22 @@ static strata_risk touch_risk(struct lint *L, const struct lint_touch *t,
 		                                           : "read");
 		r = STRATA_RISK_HIGH;
 	} else if (t->effects & STRATA_TOUCH_REWRITE) {
-		snprintf(why, n, "every row of %s is written; row locks are "
-		                 "held until commit",
+		snprintf(why, n,
+		         "every row of %s is written; row locks are "
+		         "held until commit",
 		         t->name);
 		r = STRATA_RISK_MEDIUM;
 	} else if (t->lock >= STRATA_LOCK_SHARE_ROW_EXCLUSIVE ||
 	           t->lock == STRATA_LOCK_SHARE) {
-		snprintf(why, n, "%s on %s, brief, but queued behind running "
-		                 "transactions it blocks every query",
+		snprintf(why, n,
+		         "%s on %s, brief, but queued behind running "
+		         "transactions it blocks every query",
 		         lock, t->name);
 		r = STRATA_RISK_MEDIUM;
 	} else if (t->lock != STRATA_LOCK_NONE) {
-		snprintf(why, n, "%s on %s: reads and writes go on%s", lock,
-		         t->name,
-		         t->effects & STRATA_TOUCH_SCAN ? " during the scan"
-		                                        : "");
+		snprintf(
+		    why, n, "%s on %s: reads and writes go on%s", lock, t->name,
+		    t->effects & STRATA_TOUCH_SCAN ? " during the scan" : "");
 		return STRATA_RISK_LOW;
 	} else {
 		return STRATA_RISK_LOW;
@@ -1056,10 +1101,12 @@ void strata_pg_model_after(struct lint *L, const struct lint_stmt *st)
 	for (size_t i = 0; i < a->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *c;
 		char key[300], to[120];
-		if (a->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+		if (a->cmds[i]->node_case !=
+		    PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 			continue;
 		c = a->cmds[i]->alter_table_cmd;
-		if (c->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType ||
+		if (c->subtype !=
+		        PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType ||
 		    !c->def ||
 		    c->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF ||
 		    !model(L))
@@ -1097,5 +1144,39 @@ int strata_pg_analyze(struct lint *L, struct lint_stmt *st)
 		snprintf(st->why, sizeof(st->why),
 		         "a DO block: strata cannot see what it locks");
 	}
+	return 0;
+}
+
+int strata_pg_statement_tables(const char *sql, strata_buf *out)
+{
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+	PgQuery__ParseResult *tree = NULL;
+	struct lint L;
+
+	memset(&L, 0, sizeof(L));
+	L.dialect = STRATA_DIALECT_POSTGRES;
+	L.pg_version = 15;
+	L.dir = STRATA_UP;
+	if (!r.error)
+		tree = pg_query__parse_result__unpack(
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
+		struct lint_stmt st;
+		if (!tree->stmts[i]->stmt)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.node = tree->stmts[i]->stmt;
+		strata_pg_analyze(&L, &st);
+		for (size_t k = 0; k < st.ntouches; k++) {
+			if (out->len)
+				strata_buf_putc(out, '\n');
+			strata_buf_puts(out, st.touches[k].name);
+		}
+		strata_lint_stmt_dispose(&st);
+	}
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(r);
+	strata_lint_model_dispose(&L);
 	return 0;
 }

@@ -24,13 +24,13 @@
 #include "../split.h"
 #include "lint.h"
 
-#define CHUNK_BYTES   (64 * 1024)
-#define JOB_BYTES     (16 * 1024) /* small sections handed over together */
-#define WINDOW        4
-#define MAX_THREADS   4
-#define THREAD_BYTES  (64 * 1024) /* less than this to parse: no threads */
-#define ARENA_FIRST   4096 /* then doubling: small sections stay small */
-#define ARENA_MAX     (1024 * 1024)
+#define CHUNK_BYTES  (64 * 1024)
+#define JOB_BYTES    (16 * 1024) /* small sections handed over together */
+#define WINDOW       4
+#define MAX_THREADS  4
+#define THREAD_BYTES (64 * 1024) /* less than this to parse: no threads */
+#define ARENA_FIRST  4096        /* then doubling: small sections stay small */
+#define ARENA_MAX    (1024 * 1024)
 
 /* ---- the arena ---- */
 
@@ -92,16 +92,17 @@ void strata_pg_chunk_parse(struct pg_chunk *c, const char *text)
 	}
 	r = pg_query_parse_protobuf(sql);
 	if (r.error) {
-		size_t at = r.error->cursorpos > 0
-		                ? strata_utf8_advance(sql, 0,
-		                                      r.error->cursorpos - 1)
-		                : 0;
+		size_t at =
+		    r.error->cursorpos > 0
+		        ? strata_utf8_advance(sql, 0, r.error->cursorpos - 1)
+		        : 0;
 		c->error = strdup(r.error->message);
 		c->error_at = c->base + at;
 		c->nomem = !c->error;
 	} else {
 		c->tree = pg_query__parse_result__unpack(
-		    &alloc, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+		    &alloc, r.parse_tree.len,
+		    (const uint8_t *)r.parse_tree.data);
 		c->nomem = !c->tree;
 	}
 	pg_query_free_protobuf_parse_result(r);
@@ -162,7 +163,8 @@ static size_t chunk_end(const char *t, size_t from, size_t end)
 		if (ch == ';' && p - from >= CHUNK_BYTES)
 			return p + 1;
 		if (ch == '\'' || ch == '"') {
-			/* E'...' strings may escape the quote with a backslash */
+			/* E'...' strings may escape the quote with a backslash
+			 */
 			int esc = ch == '\'' && p > from &&
 			          (t[p - 1] == 'E' || t[p - 1] == 'e');
 			for (p++; p < end; p++) {
@@ -178,7 +180,8 @@ static size_t chunk_end(const char *t, size_t from, size_t end)
 		} else if (ch == '/' && p + 1 < end && t[p + 1] == '*') {
 			int depth = 1;
 			for (p += 2; p < end && depth > 0; p++) {
-				if (t[p] == '*' && p + 1 < end && t[p + 1] == '/')
+				if (t[p] == '*' && p + 1 < end &&
+				    t[p + 1] == '/')
 					depth--, p++;
 				else if (t[p] == '/' && p + 1 < end &&
 				         t[p + 1] == '*')
@@ -187,18 +190,21 @@ static size_t chunk_end(const char *t, size_t from, size_t end)
 		} else if (ch == '$') {
 			/* $tag$ ... $tag$ (a $1 parameter has no closing $) */
 			size_t q = p + 1, tl;
-			while (q < end && (t[q] == '_' || (t[q] >= 'a' && t[q] <= 'z') ||
-			                   (t[q] >= 'A' && t[q] <= 'Z') ||
-			                   (q > p + 1 && t[q] >= '0' && t[q] <= '9')))
+			while (q < end &&
+			       (t[q] == '_' || (t[q] >= 'a' && t[q] <= 'z') ||
+			        (t[q] >= 'A' && t[q] <= 'Z') ||
+			        (q > p + 1 && t[q] >= '0' && t[q] <= '9')))
 				q++;
 			if (q < end && t[q] == '$' &&
-			    !(p > from && (t[p - 1] == '_' ||
-			                   (t[p - 1] >= 'a' && t[p - 1] <= 'z') ||
-			                   (t[p - 1] >= 'A' && t[p - 1] <= 'Z') ||
-			                   (t[p - 1] >= '0' && t[p - 1] <= '9')))) {
+			    !(p > from &&
+			      (t[p - 1] == '_' ||
+			       (t[p - 1] >= 'a' && t[p - 1] <= 'z') ||
+			       (t[p - 1] >= 'A' && t[p - 1] <= 'Z') ||
+			       (t[p - 1] >= '0' && t[p - 1] <= '9')))) {
 				tl = q + 1 - p;
 				for (q++; q + tl <= end; q++)
-					if (t[q] == '$' && !memcmp(t + q, t + p, tl))
+					if (t[q] == '$' &&
+					    !memcmp(t + q, t + p, tl))
 						break;
 				p = q + tl;
 			} else {
