@@ -504,6 +504,14 @@ static int blocker_row(void *data, int ncols, const char *const *v)
 	return 1;
 }
 
+static int blocker_row_any(void *data, int ncols, const char *const *v)
+{
+	(void)ncols;
+	(void)v;
+	*(int *)data = 1;
+	return 1;
+}
+
 /*
  * Who holds a lock on the tables the timed-out statement needs: the
  * longest-running such session, from pg_locks and pg_stat_activity.
@@ -690,12 +698,100 @@ static void dirty_way_out(strata_buf *b, const char *v, strata_direction dir,
  * Runs a step outside a transaction.  The history row says "dirty" while it
  * runs, so a failure or a crash half-way is never mistaken for done.
  */
+/*
+ * A CREATE INDEX CONCURRENTLY that failed leaves its index behind, INVALID,
+ * and running the statement again then fails on the name.  Drops such a
+ * leftover before the statement runs, and says so.
+ */
+static void drop_invalid_index(strata *s, const struct step *st,
+                               const char *sql)
+{
+	static const char q[] =
+	    "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+	    "pg_catalog.to_regclass($1) AND NOT indisvalid";
+	strata_buf name = STRATA_BUF_INIT, drop = STRATA_BUF_INIT;
+	strata_error scratch = {0};
+	const char *param;
+	int no_tx, found = 0;
+	long off;
+
+	if (!is_pg(s))
+		return;
+	strata_pg_statement_info(sql, &no_tx, &name);
+	param = name.ptr;
+	if (name.len &&
+	    s->driver->query(s->conn, q, 1, &param, blocker_row_any, &found,
+	                     &scratch) >= 0 &&
+	    found) {
+		strata_buf_printf(&drop, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+		                  name.ptr);
+		if (s->driver->exec(s->conn, drop.ptr, &off, &scratch) >= 0) {
+			strata_buf_clear(&drop);
+			strata_buf_printf(&drop,
+			                  "dropped the invalid index %s that a "
+			                  "failed CREATE INDEX CONCURRENTLY left "
+			                  "behind, to build it again",
+			                  name.ptr);
+			strata_session_emit(s, STRATA_EVENT_WARNING, &st->m->pub,
+			                    drop.ptr);
+		}
+	}
+	strata_error_dispose(&scratch);
+	strata_buf_dispose(&name);
+	strata_buf_dispose(&drop);
+}
+
+/* Statements [a, b) of l in one transaction with the step's timeouts. */
+static int run_segment(strata *s, const struct step *st,
+                       const strata_stmt_list *l, size_t a, size_t b)
+{
+	long off;
+	int rc;
+
+	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
+	                          &s->err)) < 0)
+		return rc;
+	if ((rc = set_timeouts(s, st, 1)) < 0) {
+		rollback(s);
+		return rc;
+	}
+	for (size_t i = a; i < b; i++)
+		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
+		    0) {
+			rc = stmt_failed(s, st->m, st->dir, l, i, off);
+			rollback(s);
+			return rc;
+		}
+	if ((rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0)
+		rollback(s);
+	return rc;
+}
+
+/* Statement i alone, outside a transaction. */
+static int run_alone(strata *s, const struct step *st,
+                     const strata_stmt_list *l, size_t i)
+{
+	long off;
+
+	drop_invalid_index(s, st, l->items[i].sql);
+	if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0)
+		return stmt_failed(s, st->m, st->dir, l, i, off);
+	return 0;
+}
+
+/*
+ * A section that cannot run in one transaction: a no-transaction one
+ * (`alone` NULL: every statement on its own), or one with statements that
+ * PostgreSQL refuses in a transaction block (`alone[i]` set for those; the
+ * others run in transactions between them).  The history row says dirty
+ * until the end, with the statement that failed.
+ */
 static int step_no_tx(strata *s, const struct step *st,
-                      const strata_stmt_list *l, long long t0)
+                      const strata_stmt_list *l, const unsigned char *alone,
+                      long long t0)
 {
 	const struct migration_file *m = st->m;
 	unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
-	long off;
 	int rc;
 
 	rc = st->dir == STRATA_UP
@@ -705,23 +801,27 @@ static int step_no_tx(strata *s, const struct step *st,
 		return rc;
 	if ((rc = set_timeouts(s, st, 0)) < 0)
 		return rc;
-	for (size_t i = 0; i < l->count; i++) {
-		int tries = 1, failed;
-		/* each statement commits alone: a lock timeout retries it */
-		while ((failed = s->driver->exec(s->conn, l->items[i].sql, &off,
-		                                 &s->err) < 0)) {
-			rc = stmt_failed(s, m, st->dir, l, i, off);
-			if (!lock_timed_out(s) ||
-			    !lock_retry(s, st, l->items[i].sql, tries++, &seed))
-				break;
-		}
-		if (failed) {
-			strata_error keep;
+	for (size_t i = 0; i < l->count;) {
+		size_t j = i + 1;
+		int tries = 1;
+
+		if (alone && !alone[i])
+			while (j < l->count && !alone[j])
+				j++;
+		/* a lock timeout rolled back only this part: try it again */
+		while ((rc = alone && !alone[i] ? run_segment(s, st, l, i, j)
+		                                : run_alone(s, st, l, i)) < 0 &&
+		       lock_timed_out(s) &&
+		       lock_retry(s, st,
+		                  l->items[s->err.statement_index - 1].sql,
+		                  tries++, &seed))
+			;
+		if (rc < 0) {
+			strata_error keep = s->err;
 			strata_buf b = STRATA_BUF_INIT;
-			keep = s->err;
 			memset(&s->err, 0, sizeof(s->err));
-			strata_history_mark(s, m->version, "dirty", (int)i + 1,
-			                    now_ms() - t0);
+			strata_history_mark(s, m->version, "dirty",
+			                    keep.statement_index, now_ms() - t0);
 			strata_error_move(&s->err, &keep);
 			dirty_way_out(&b, m->version, st->dir, i);
 			free(s->err.way_out);
@@ -729,6 +829,7 @@ static int step_no_tx(strata *s, const struct step *st,
 			reset_timeouts(s);
 			return rc;
 		}
+		i = j;
 	}
 	reset_timeouts(s);
 	return st->dir == STRATA_UP
@@ -746,7 +847,7 @@ static int step_no_tx_flag(const struct step *st)
 
 /* Runs one prepared step: 0 done, 1 skipped, <0 failed. */
 static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
-                    int dry)
+                    const unsigned char *alone, int dry)
 {
 	long long t0;
 	int rc;
@@ -757,8 +858,9 @@ static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 		return 0;
 	}
 	t0 = now_ms();
-	if (step_no_tx_flag(st)) {
-		rc = step_no_tx(s, st, l, t0);
+	if (step_no_tx_flag(st) || alone) {
+		rc = step_no_tx(s, st, l, step_no_tx_flag(st) ? NULL : alone,
+		                t0);
 	} else {
 		unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
 		int tries = 1;
@@ -814,6 +916,34 @@ static void end_run(strata *s, int locked, strata_status *st)
 }
 
 /*
+ * PostgreSQL: which statements of a section that runs in a transaction
+ * cannot (CREATE INDEX CONCURRENTLY, VACUUM, ...), found by the parser,
+ * not left to the author.  *out stays NULL when there are none.
+ */
+static int find_alone(strata *s, const struct step *st,
+                      const strata_stmt_list *l, unsigned char **out)
+{
+	int any = 0;
+
+	*out = NULL;
+	if (!is_pg(s) || step_no_tx_flag(st))
+		return 0;
+	if (!(*out = calloc(l->count + 1, 1)))
+		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->count; i++) {
+		int no_tx;
+		strata_pg_statement_info(l->items[i].sql, &no_tx, NULL);
+		(*out)[i] = (unsigned char)no_tx;
+		any |= no_tx;
+	}
+	if (!any) {
+		free(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
+/*
  * Lints the up sections about to run, with the live database's facts; the
  * findings go to the event callback.  Errors stop the run before anything
  * has run, unless the caller allows unsafe migrations.
@@ -853,6 +983,7 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 	int dry = (o->flags & STRATA_RUN_DRY_RUN) != 0, locked, rc, done = 0;
 	struct plan p = {0};
 	strata_stmt_list *lists = NULL;
+	unsigned char **alones = NULL;
 	strata_status *st;
 	size_t i;
 
@@ -875,8 +1006,17 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 			goto done;
 	if ((rc = preflight(s, &p, o->flags)) < 0)
 		goto done;
+	if (!(alones = calloc(p.count + 1, sizeof(*alones)))) {
+		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < p.count; i++)
+		if ((rc = find_alone(s, &p.steps[i], &lists[i], &alones[i])) <
+		    0)
+			goto done;
 	for (i = 0; i < p.count; i++) {
-		if ((rc = run_step(s, &p.steps[i], &lists[i], dry)) < 0)
+		if ((rc = run_step(s, &p.steps[i], &lists[i], alones[i], dry)) <
+		    0)
 			goto done;
 		if (rc == 0)
 			done++;
@@ -885,6 +1025,9 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 done:
 	for (i = 0; lists && i < p.count; i++)
 		strata_stmt_list_dispose(&lists[i]);
+	for (i = 0; alones && i < p.count; i++)
+		free(alones[i]);
+	free(alones);
 	free(lists);
 	free(p.steps);
 	end_run(s, locked, st);

@@ -329,6 +329,12 @@ void strata_sqlite_model_free(struct sqlite_model *m);
  * statement timed out waiting for one. */
 int strata_pg_statement_tables(const char *sql, strata_buf *out);
 
+/* Whether a PostgreSQL statement cannot run in a transaction block
+ * (*no_tx), and, for CREATE INDEX CONCURRENTLY with a name, that name as
+ * SQL appended to concurrent_index (may be NULL). */
+int strata_pg_statement_info(const char *sql, int *no_tx,
+                             strata_buf *concurrent_index);
+
 /* Lints the up sections of migs, in order, as the run will apply them;
  * findings go to the session's event callback. */
 int strata_lint_preflight(strata *s, const struct migration_file *const *migs,

@@ -1180,3 +1180,50 @@ int strata_pg_statement_tables(const char *sql, strata_buf *out)
 	strata_lint_model_dispose(&L);
 	return 0;
 }
+
+int strata_pg_statement_info(const char *sql, int *no_tx,
+                             strata_buf *concurrent_index)
+{
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+	PgQuery__ParseResult *tree = NULL;
+	struct lint L;
+
+	*no_tx = 0;
+	memset(&L, 0, sizeof(L));
+	L.dialect = STRATA_DIALECT_POSTGRES;
+	L.pg_version = 15;
+	L.dir = STRATA_UP;
+	if (!r.error)
+		tree = pg_query__parse_result__unpack(
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
+		const PgQuery__Node *n = tree->stmts[i]->stmt;
+		struct lint_stmt st;
+		if (!n)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.node = n;
+		strata_pg_analyze(&L, &st);
+		*no_tx |= st.no_tx;
+		strata_lint_stmt_dispose(&st);
+		if (concurrent_index &&
+		    n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT &&
+		    n->index_stmt->concurrent && n->index_stmt->idxname &&
+		    *n->index_stmt->idxname) {
+			const PgQuery__RangeVar *rv = n->index_stmt->relation;
+			/* the index lives in its table's schema */
+			if (rv && rv->schemaname && *rv->schemaname) {
+				lint_put_ident(concurrent_index, rv->schemaname,
+				               STRATA_DIALECT_POSTGRES);
+				strata_buf_putc(concurrent_index, '.');
+			}
+			lint_put_ident(concurrent_index, n->index_stmt->idxname,
+			               STRATA_DIALECT_POSTGRES);
+		}
+	}
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(r);
+	strata_lint_model_dispose(&L);
+	return 0;
+}

@@ -415,9 +415,9 @@ static const char *outside_tx(const struct lint *L)
 		                         "transaction block\n"
 		                       : "";
 	if (L->in_tx)
-		return "-- strata:no-transaction\n-- (a line of this section: "
-		       "CONCURRENTLY cannot run inside a transaction; best "
-		       "alone in a migration of its own)\n";
+		return "-- strata runs this statement outside the migration's "
+		       "transaction by itself;\n-- best alone in a migration "
+		       "of its own, so a failure leaves nothing half done\n";
 	return "";
 }
 

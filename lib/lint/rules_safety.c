@@ -892,31 +892,19 @@ static void check_no_tx(struct lint *L, const struct lint_stmt *st)
 	char what[48];
 	size_t at;
 
-	if (!needs_no_tx(st) || (!L->in_tx && L->tx_depth == 0))
+	/* a strata migration needs no help: strata runs such a statement
+	 * outside the transaction by itself (mixed-transaction-modes says
+	 * what that means for the rest) */
+	if (!needs_no_tx(st) || L->tx_depth == 0)
 		return;
 	describe_no_tx(st, what, sizeof(what));
 	at = find_token(L, st->offset, PG_QUERY__TOKEN__CONCURRENTLY, NULL);
-	if (L->in_tx) {
-		lint_help(L,
-		          "-- a migration of its own, starting with the "
-		          "directive:\n-- strata:no-transaction\n%.*s;",
-		          (int)st->len, L->text + st->offset);
-		lint_report(L, &rules[NO_TX_IN_TX], NULL, at,
-		            "%s cannot run inside a transaction block, and "
-		            "strata runs this migration in one: it fails with "
-		            "SQLSTATE 25001",
-		            what);
-	} else {
-		int line = S ? line_of(L, S->begin_at) : 0;
-		lint_help(L, "-- after the transaction ends:\nCOMMIT;\n%.*s;",
-		          (int)st->len, L->text + st->offset);
-		lint_report(
-		    L, &rules[NO_TX_IN_TX], NULL, at,
-		    "%s cannot run inside a transaction block, and the "
-		    "BEGIN at line %d opened one: it fails with SQLSTATE "
-		    "25001",
-		    what, line);
-	}
+	lint_help(L, "-- after the transaction ends:\nCOMMIT;\n%.*s;",
+	          (int)st->len, L->text + st->offset);
+	lint_report(L, &rules[NO_TX_IN_TX], NULL, at,
+	            "%s cannot run inside a transaction block, and the BEGIN "
+	            "at line %d opened one: it fails with SQLSTATE 25001",
+	            what, S ? line_of(L, S->begin_at) : 0);
 }
 
 /* A no-transaction strata migration: the first statement that needs it
@@ -926,7 +914,7 @@ static void check_mixed(struct lint *L, struct safety *S,
 {
 	int no_tx = needs_no_tx(st), plain = is_ordinary(st);
 
-	if (L->in_tx || L->loose || S->mixed_done || (!no_tx && !plain))
+	if (L->loose || L->tx_depth > 0 || S->mixed_done || (!no_tx && !plain))
 		return;
 	if (no_tx && S->no_tx_at == LINT_AT_STMT) {
 		S->no_tx_at = st->offset;

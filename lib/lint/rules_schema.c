@@ -1286,8 +1286,8 @@ static void report_fks(struct lint *L, struct schema_state *s)
 			          t->sql, cols.ptr);
 		else
 			lint_help(L,
-			          "-- in a migration of its own, marked "
-			          "'-- strata:no-transaction':\nCREATE INDEX "
+			          "-- in a migration of its own (strata runs "
+			          "it outside a transaction):\nCREATE INDEX "
 			          "CONCURRENTLY %s ON %s (%s);",
 			          iname.ptr, t->sql, cols.ptr);
 		lint_report(

@@ -68,3 +68,54 @@ create index concurrently t_id on t(id);'
 	st status --exit-code
 	assert_rc 0
 }
+
+# Statements PostgreSQL refuses in a transaction block are found by the
+# parser and run outside one; the rest still runs in transactions.
+test_up_pg_concurrently_runs_outside_the_transaction_by_itself() {
+	mig 001_u.up.sql "CREATE TABLE u (id bigint PRIMARY KEY, x int);
+INSERT INTO u VALUES (1, 1), (2, 2);
+CREATE INDEX CONCURRENTLY u_x ON u (x);
+INSERT INTO u VALUES (3, 3);"
+	mig 001_u.down.sql "DROP TABLE u;"
+	st up
+	assert_rc 0
+	assert_eq "$(hist_versions)" "001"
+	assert_eq "$(sql "SELECT state FROM strata_migrations")" applied
+	assert_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_x'::regclass")" t
+	assert_eq "$(sql "SELECT count(*) FROM u")" 3
+	st down
+	assert_rc 0
+}
+
+test_up_pg_failure_after_concurrently_says_what_stays_done() {
+	mig 001_u.up.sql "CREATE TABLE u (id bigint PRIMARY KEY, x int);
+CREATE INDEX CONCURRENTLY u_x ON u (x);
+INSERT INTO u VALUES (1, 1);
+SELECT 1/0;"
+	mig 001_u.down.sql "DROP TABLE u;"
+	st up
+	assert_rc 1
+	assert_err "migrations/001_u.up.sql:4:"
+	assert_err "division by zero"
+	assert_err "statements 1-2 of this migration ran and stay done"
+	assert_eq "$(sql "SELECT state || ' ' || failed_statement FROM strata_migrations")" "dirty 4"
+	# the failed part was rolled back; what ran before it stays
+	assert_eq "$(table_exists u)" 1
+	assert_eq "$(sql "SELECT count(*) FROM u")" 0
+}
+
+test_up_pg_invalid_index_left_by_a_failed_build_is_dropped_first() {
+	sql "CREATE TABLE u (id bigint PRIMARY KEY, x int)"
+	sql "INSERT INTO u VALUES (1, 1), (2, 1)"
+	# a unique build on duplicates fails and leaves the index INVALID
+	psql -X -q "$PG_TEST_URL" -c "CREATE UNIQUE INDEX CONCURRENTLY u_x ON u (x)" 2>/dev/null &&
+		fail "the unique build should have failed"
+	assert_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_x'::regclass")" f
+	sql "DELETE FROM u WHERE id = 2"
+	mig 001_ux.up.sql "CREATE UNIQUE INDEX CONCURRENTLY u_x ON u (x);"
+	mig 001_ux.down.sql "DROP INDEX CONCURRENTLY u_x;"
+	st up
+	assert_rc 0
+	assert_err "dropped the invalid index u_x that a failed CREATE INDEX CONCURRENTLY left behind"
+	assert_eq "$(sql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'u_x'::regclass")" t
+}
