@@ -43,7 +43,8 @@ enum {
 	STRATA_EIRREVERSIBLE = -15, /* the migration has no down section */
 	STRATA_EUSAGE = -16,        /* an argument is invalid */
 	STRATA_EEXISTS = -17,       /* a file to be created already exists */
-	STRATA_EUNSAFE = -18 /* lint found errors before a run (see lint) */
+	STRATA_EUNSAFE = -18, /* lint found errors before a run (see lint) */
+	STRATA_EDESTRUCTIVE = -19 /* a run would delete data, not confirmed */
 };
 
 /*
@@ -229,17 +230,29 @@ typedef enum strata_op {
 #define STRATA_RUN_ALLOW_OUT_OF_ORDER (1u << 2)
 #define STRATA_RUN_ALL                (1u << 3) /* down: every applied */
 #define STRATA_RUN_ALLOW_UNSAFE       (1u << 4) /* lint errors do not stop up */
+#define STRATA_RUN_ALLOW_DESTRUCTIVE  (1u << 5) /* no question asked */
 
 typedef struct strata_run_opts {
 	strata_op op;
 	int count;
 	const char *target; /* a version, or NULL */
 	unsigned flags;     /* STRATA_RUN_* */
+	/*
+	 * Asked, under the run lock and before anything runs, when the up
+	 * sections to apply delete data (DROP TABLE/COLUMN/SCHEMA, TRUNCATE,
+	 * DELETE or UPDATE without WHERE on tables that exist now).
+	 * `question` lists them with their row counts.  Return non-zero to go
+	 * on.  NULL: the run is refused (STRATA_EDESTRUCTIVE) unless
+	 * STRATA_RUN_ALLOW_DESTRUCTIVE.
+	 */
+	int (*confirm)(const char *question, void *data);
+	void *confirm_data;
 } strata_run_opts;
 
 /*
  * Takes the run lock, creates the history table if needed, plans against the
- * history read under the lock, lints the up sections about to run (findings
+ * history read under the lock, asks before deleting data (see confirm),
+ * lints the up sections about to run (findings
  * reach the event callback as STRATA_EVENT_FINDING; errors stop the run with
  * STRATA_EUNSAFE before anything runs, unless STRATA_RUN_ALLOW_UNSAFE), and
  * runs each migration in its own transaction (unless it is marked

@@ -727,13 +727,14 @@ static void drop_invalid_index(strata *s, const struct step *st,
 		                  name.ptr);
 		if (s->driver->exec(s->conn, drop.ptr, &off, &scratch) >= 0) {
 			strata_buf_clear(&drop);
-			strata_buf_printf(&drop,
-			                  "dropped the invalid index %s that a "
-			                  "failed CREATE INDEX CONCURRENTLY left "
-			                  "behind, to build it again",
-			                  name.ptr);
-			strata_session_emit(s, STRATA_EVENT_WARNING, &st->m->pub,
-			                    drop.ptr);
+			strata_buf_printf(
+			    &drop,
+			    "dropped the invalid index %s that a "
+			    "failed CREATE INDEX CONCURRENTLY left "
+			    "behind, to build it again",
+			    name.ptr);
+			strata_session_emit(s, STRATA_EVENT_WARNING,
+			                    &st->m->pub, drop.ptr);
 		}
 	}
 	strata_error_dispose(&scratch);
@@ -821,7 +822,8 @@ static int step_no_tx(strata *s, const struct step *st,
 			strata_buf b = STRATA_BUF_INIT;
 			memset(&s->err, 0, sizeof(s->err));
 			strata_history_mark(s, m->version, "dirty",
-			                    keep.statement_index, now_ms() - t0);
+			                    keep.statement_index,
+			                    now_ms() - t0);
 			strata_error_move(&s->err, &keep);
 			dirty_way_out(&b, m->version, st->dir, i);
 			free(s->err.way_out);
@@ -929,7 +931,8 @@ static int find_alone(strata *s, const struct step *st,
 	if (!is_pg(s) || step_no_tx_flag(st))
 		return 0;
 	if (!(*out = calloc(l->count + 1, 1)))
-		return strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
 	for (size_t i = 0; i < l->count; i++) {
 		int no_tx;
 		strata_pg_statement_info(l->items[i].sql, &no_tx, NULL);
@@ -944,13 +947,49 @@ static int find_alone(strata *s, const struct step *st,
 }
 
 /*
+ * The up sections would delete data (listed in `gone`): go on only when
+ * allowed up front or confirmed.
+ */
+static int confirm_destructive(strata *s, const strata_run_opts *o,
+                               const strata_buf *gone)
+{
+	strata_buf q = STRATA_BUF_INIT;
+	int yes;
+
+	if (o->flags & STRATA_RUN_ALLOW_DESTRUCTIVE)
+		return 0;
+	strata_buf_printf(&q, "these statements delete data for good:\n%s",
+	                  gone->ptr);
+	yes = o->confirm && o->confirm(q.ptr, o->confirm_data);
+	if (!yes) {
+		strata_error_set(
+		    &s->err, STRATA_EDESTRUCTIVE,
+		    "refused to delete data without a yes: nothing "
+		    "was run");
+		while (q.len && q.ptr[q.len - 1] == '\n')
+			q.ptr[--q.len] = '\0';
+		strata_error_field(&s->err.detail, q.ptr);
+		strata_error_field(
+		    &s->err.way_out,
+		    o->confirm ? "run again and answer yes, or with "
+		                 "--allow-destructive"
+		               : "run again with --allow-destructive (no "
+		                 "terminal to ask on)");
+	}
+	strata_buf_dispose(&q);
+	return yes ? 0 : STRATA_EDESTRUCTIVE;
+}
+
+/*
  * Lints the up sections about to run, with the live database's facts; the
  * findings go to the event callback.  Errors stop the run before anything
  * has run, unless the caller allows unsafe migrations.
  */
-static int preflight(strata *s, const struct plan *p, unsigned flags)
+static int preflight(strata *s, const struct plan *p, const strata_run_opts *o)
 {
+	strata_buf gone = STRATA_BUF_INIT;
 	strata_lint_totals t = {0};
+	unsigned flags = o->flags;
 	const struct migration_file **ups;
 	size_t n = 0;
 	int rc;
@@ -961,8 +1000,11 @@ static int preflight(strata *s, const struct plan *p, unsigned flags)
 	for (size_t i = 0; i < p->count; i++)
 		if (p->steps[i].dir == STRATA_UP)
 			ups[n++] = p->steps[i].m;
-	rc = n ? strata_lint_preflight(s, ups, n, &t) : 0;
+	rc = n ? strata_lint_preflight(s, ups, n, &t, &gone) : 0;
 	free(ups);
+	if (rc == 0 && gone.len && !(o->flags & STRATA_RUN_DRY_RUN))
+		rc = confirm_destructive(s, o, &gone);
+	strata_buf_dispose(&gone);
 	if (rc < 0)
 		return rc;
 	if (t.errors == 0 || (flags & STRATA_RUN_ALLOW_UNSAFE))
@@ -1004,7 +1046,7 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		                          step_no_tx_flag(&p.steps[i]),
 		                          &lists[i])) < 0)
 			goto done;
-	if ((rc = preflight(s, &p, o->flags)) < 0)
+	if ((rc = preflight(s, &p, o)) < 0)
 		goto done;
 	if (!(alones = calloc(p.count + 1, sizeof(*alones)))) {
 		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");

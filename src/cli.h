@@ -17,7 +17,7 @@ struct cli {
 	/* command options; each command accepts only its own (main.c) */
 	const char *to;
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
-	int allow_modified, allow_out_of_order, allow_unsafe;
+	int allow_modified, allow_out_of_order, allow_unsafe, allow_destructive;
 	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */

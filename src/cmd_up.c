@@ -24,9 +24,11 @@ const struct command cmd_up = {
     .name = "up",
     .run = up,
     .options = " to dry-run allow-modified allow-out-of-order allow-unsafe "
+               "allow-destructive "
                "lock-timeout statement-timeout lock-tries ",
     .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
-             "[--allow-out-of-order] [--allow-unsafe] [--lock-timeout D] "
+             "[--allow-out-of-order] [--allow-unsafe] [--allow-destructive] "
+             "[--lock-timeout D] "
              "[--statement-timeout D] [--lock-tries N]",
     .summary = "apply pending migrations",
     .help =
@@ -47,5 +49,10 @@ const struct command cmd_up = {
         "statement\n"
         "timeout (--statement-timeout); a lock timeout rolls it back and "
         "tries again,\n"
-        "up to 20 times (--lock-tries), naming the session that blocks.",
+        "up to 20 times (--lock-tries), naming the session that blocks.\n"
+        "Statements that delete data (DROP TABLE/COLUMN, TRUNCATE, DELETE "
+        "or UPDATE\n"
+        "without WHERE) are listed with their row counts and need a yes on "
+        "the\n"
+        "terminal, or --allow-destructive.",
 };

@@ -47,7 +47,8 @@ enum {
 	OPT_LIST_RULES,
 	OPT_LOCK_TIMEOUT,
 	OPT_STATEMENT_TIMEOUT,
-	OPT_LOCK_TRIES
+	OPT_LOCK_TRIES,
+	OPT_ALLOW_DESTRUCTIVE
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
     {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
     {"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT},
     {"lock-tries", required_argument, NULL, OPT_LOCK_TRIES},
+    {"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
     {NULL, 0, NULL, 0},
 };
 
@@ -219,6 +221,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_ALLOW_UNSAFE:
 			c->allow_unsafe = 1;
+			break;
+		case OPT_ALLOW_DESTRUCTIVE:
+			c->allow_destructive = 1;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))

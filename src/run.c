@@ -3,7 +3,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+
+/* Asks on the terminal before data is deleted; the library lists what. */
+static int confirm(const char *question, void *data)
+{
+	struct cli *c = data;
+	char answer[16];
+
+	(void)c;
+	fprintf(stderr, "strata: %sdelete this data? [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
 
 int parse_count(struct cli *c, const char *arg, int *out)
 {
@@ -45,7 +61,13 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	o.flags = extra_flags | (c->dry_run ? STRATA_RUN_DRY_RUN : 0) |
 	          (c->allow_modified ? STRATA_RUN_ALLOW_MODIFIED : 0) |
 	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0) |
-	          (c->allow_unsafe ? STRATA_RUN_ALLOW_UNSAFE : 0);
+	          (c->allow_unsafe ? STRATA_RUN_ALLOW_UNSAFE : 0) |
+	          (c->allow_destructive ? STRATA_RUN_ALLOW_DESTRUCTIVE : 0);
+	/* a question needs someone to answer it */
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !c->json) {
+		o.confirm = confirm;
+		o.confirm_data = c;
+	}
 	if (apply_lint_config(c) < 0)
 		return EXIT_USAGE;
 	rc = strata_run(c->s, &o, &done);

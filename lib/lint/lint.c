@@ -332,6 +332,10 @@ void lint_report(struct lint *L, const struct lint_rule *rule,
 	if (!lint_enabled(L, rule))
 		goto out;
 	sev = severity_of(L, idx, rule);
+	/* the pre-flight's confirmation covers data loss */
+	if (L->destructive && (rule->flags & LINT_RULE_DATA_LOSS) &&
+	    sev == STRATA_SEVERITY_ERROR)
+		sev = STRATA_SEVERITY_WARNING;
 	strata_buf_init(&msg);
 	va_start(ap, fmt);
 	strata_buf_vprintf(&msg, fmt, ap);
@@ -445,6 +449,72 @@ static void read_ignores(struct lint *L, size_t from, size_t to,
 
 /* ---- every statement ---- */
 
+static int count_row(void *data, int ncols, const char *const *v)
+{
+	if (ncols > 0 && v[0])
+		*(long long *)data = atoll(v[0]);
+	return 1;
+}
+
+/* Rows in `table` now: PostgreSQL's estimate, SQLite's count; -1 when
+ * the table is not there or cannot be read. */
+static long long rows_now(struct lint *L, const char *table)
+{
+	long long n = -1;
+
+	if (L->live) {
+		struct live_table lt;
+		lint_live_table(L, table, &lt);
+		/* -2: there, but never analyzed, so no estimate */
+		return lt.known ? (lt.rows >= 0 ? lt.rows : -2) : -1;
+	}
+	if (L->s->conn && L->dialect == STRATA_DIALECT_SQLITE) {
+		strata_buf q = STRATA_BUF_INIT;
+		strata_error scratch = {0};
+		strata_buf_puts(&q, "SELECT count(*) FROM ");
+		lint_put_ident(&q, table, STRATA_DIALECT_SQLITE);
+		if (L->s->driver->query(L->s->conn, q.ptr, 0, NULL, count_row,
+		                        &n, &scratch) < 0)
+			n = -1;
+		strata_error_dispose(&scratch);
+		strata_buf_dispose(&q);
+	}
+	return n;
+}
+
+/* The pre-flight's list of what an up run deletes: a line per table. */
+static void list_destructive(struct lint *L, const struct lint_stmt *st)
+{
+	int update_all = st->kind && !strcmp(st->kind, "UPDATE");
+
+	for (size_t i = 0; i < st->ntouches; i++) {
+		const struct lint_touch *t = &st->touches[i];
+		unsigned fx = t->effects;
+		long long rows;
+		size_t k = 0;
+		int line, col;
+
+		if ((fx & STRATA_TOUCH_NEW) ||
+		    !((fx & STRATA_TOUCH_DATA_LOSS) ||
+		      (update_all && (fx & STRATA_TOUCH_REWRITE))))
+			continue;
+		/* nothing to lose in a table that is not there */
+		if ((rows = rows_now(L, t->name)) == -1 && L->s->conn)
+			continue;
+		while (k < st->len && k < 70 && L->text[st->offset + k] != '\n')
+			k++;
+		lint_location(L, st->offset, &line, &col);
+		strata_buf_printf(L->destructive, "  %s:%d: %.*s%s  ('%s'",
+		                  L->path, line, (int)k, L->text + st->offset,
+		                  k < st->len ? "..." : "", t->name);
+		if (rows >= 0)
+			strata_buf_printf(L->destructive, ": %s%lld row%s",
+			                  L->live ? "~" : "", rows,
+			                  rows == 1 ? "" : "s");
+		strata_buf_puts(L->destructive, ")\n");
+	}
+}
+
 void lint_statement(struct lint *L, struct lint_stmt *st, size_t gap_from)
 {
 	size_t nbytes = ((size_t)strata_lint_rule_total() + 7) / 8;
@@ -492,6 +562,9 @@ void lint_statement(struct lint *L, struct lint_stmt *st, size_t gap_from)
 		r.why = st->why;
 		L->o->on_statement(&r, L->o->data);
 	}
+
+	if (L->destructive && L->dir == STRATA_UP)
+		list_destructive(L, st);
 
 	for (size_t i = 0; strata_lint_families[i]; i++) {
 		const struct lint_family *f = strata_lint_families[i];
@@ -807,7 +880,8 @@ static void preflight_finding(const strata_finding *f, void *data)
 }
 
 int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
-                          size_t n, strata_lint_totals *totals)
+                          size_t n, strata_lint_totals *totals,
+                          strata_buf *destructive)
 {
 	struct preflight p = {s, NULL};
 	strata_lint_opts o;
@@ -827,6 +901,7 @@ int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
 	 * empty when the later one runs, though the database has no such
 	 * table yet */
 	L.keep_created = 1;
+	L.destructive = destructive;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		p.m = migs[i];
 		rc = lint_migration(&L, migs[i], 1);

@@ -31,6 +31,9 @@
 #define LINT_RULE_SUPABASE (1u << 2) /* on with the supabase profile */
 #define LINT_RULE_LOOSE    (1u << 3) /* an OPT_IN rule that is on for plain
                                         SQL files (another tool runs them) */
+#define LINT_RULE_DATA_LOSS (1u << 4) /* deletes data: before a run, up asks
+                                         (or --allow-destructive) instead of
+                                         refusing, so at most a warning */
 
 struct lint_rule {
 	const char *name; /* kebab-case, unique over all families */
@@ -142,6 +145,8 @@ struct lint {
 	/* state every family may read (lint.c keeps it up to date) */
 	struct name_set created; /* tables created in this section */
 	int keep_created;        /* ...or in an earlier section of the run */
+	strata_buf *destructive; /* not owned: when set, up statements that
+	                            delete data are listed here, a line each */
 	int tx_depth;            /* explicit BEGIN nesting */
 	int lock_timeout_set, statement_timeout_set;
 
@@ -338,6 +343,7 @@ int strata_pg_statement_info(const char *sql, int *no_tx,
 /* Lints the up sections of migs, in order, as the run will apply them;
  * findings go to the session's event callback. */
 int strata_lint_preflight(strata *s, const struct migration_file *const *migs,
-                          size_t n, strata_lint_totals *totals);
+                          size_t n, strata_lint_totals *totals,
+                          strata_buf *destructive);
 
 #endif

@@ -44,10 +44,12 @@ enum {
 };
 
 static const struct lint_rule rules[] = {
-    [DROP_TABLE] = {"drop-table", STRATA_SEVERITY_ERROR, LINT_RULE_UP_ONLY,
+    [DROP_TABLE] = {"drop-table", STRATA_SEVERITY_ERROR,
+                    LINT_RULE_UP_ONLY | LINT_RULE_DATA_LOSS,
                     "DROP TABLE of an existing table: its data is gone and "
                     "app code using it breaks"},
-    [DROP_COLUMN] = {"drop-column", STRATA_SEVERITY_ERROR, LINT_RULE_UP_ONLY,
+    [DROP_COLUMN] = {"drop-column", STRATA_SEVERITY_ERROR,
+                     LINT_RULE_UP_ONLY | LINT_RULE_DATA_LOSS,
                      "DROP COLUMN: its data is gone and app code still "
                      "reading it breaks"},
     [DROP_DATABASE] = {"drop-database", STRATA_SEVERITY_ERROR, 0,
@@ -64,7 +66,7 @@ static const struct lint_rule rules[] = {
                           "TRUNCATE ... CASCADE also empties every table "
                           "that references the truncated ones"},
     [TRUNCATE_TABLE] = {"truncate-table", STRATA_SEVERITY_WARNING,
-                        LINT_RULE_UP_ONLY,
+                        LINT_RULE_UP_ONLY | LINT_RULE_DATA_LOSS,
                         "TRUNCATE of an existing table deletes all its rows"},
     [RENAME_TABLE] = {"rename-table", STRATA_SEVERITY_ERROR, LINT_RULE_UP_ONLY,
                       "renaming a table breaks the running app code that "
@@ -73,11 +75,12 @@ static const struct lint_rule rules[] = {
                        LINT_RULE_UP_ONLY,
                        "renaming a column breaks the running app code that "
                        "uses the old name"},
-    [UPDATE_ALL] = {"update-without-where", STRATA_SEVERITY_WARNING, 0,
+    [UPDATE_ALL] = {"update-without-where", STRATA_SEVERITY_WARNING,
+                    LINT_RULE_DATA_LOSS,
                     "UPDATE without WHERE rewrites every row in one "
                     "transaction"},
     [DELETE_ALL] = {"delete-without-where", STRATA_SEVERITY_ERROR,
-                    LINT_RULE_UP_ONLY,
+                    LINT_RULE_UP_ONLY | LINT_RULE_DATA_LOSS,
                     "DELETE without WHERE deletes every row in one "
                     "transaction"},
     [NO_TX_IN_TX] = {"concurrently-in-transaction", STRATA_SEVERITY_ERROR, 0,

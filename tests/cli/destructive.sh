@@ -1,0 +1,95 @@
+# up asks before it deletes data: DROP TABLE/COLUMN, TRUNCATE, DELETE or
+# UPDATE without WHERE on tables that hold data now.  Without a terminal it
+# refuses unless --allow-destructive.
+. "$(dirname "${BASH_SOURCE[0]}")/../fixtures/cli_helpers.sh"
+
+with_rows() {
+	mig 001_t.up.sql "CREATE TABLE t (id bigint PRIMARY KEY, note text);
+INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c');"
+	mig 001_t.down.sql "DROP TABLE t;"
+	st up
+	assert_rc 0
+	[ "$DB" = pg ] && sql "ANALYZE t" >/dev/null
+	return 0
+}
+
+test_destructive_refused_without_a_terminal() {
+	with_rows
+	mig 002_drop.up.sql "DROP TABLE t;"
+	mig 002_drop.down.sql "CREATE TABLE t (id bigint PRIMARY KEY, note text);"
+	st up
+	assert_rc 1
+	assert_err "refused to delete data without a yes: nothing was run"
+	case $DB in
+	sqlite) assert_err "migrations/002_drop.up.sql:1: DROP TABLE t  ('t': 3 rows)" ;;
+	pg) assert_err "migrations/002_drop.up.sql:1: DROP TABLE t  ('t': ~3 rows)" ;;
+	esac
+	assert_err "way out: run again with --allow-destructive"
+	assert_eq "$(table_exists t)" 1
+	assert_eq "$(hist_versions)" "001"
+	st up --allow-destructive
+	assert_rc 0
+	assert_eq "$(table_exists t)" 0
+}
+
+test_destructive_each_kind_is_asked_for() {
+	with_rows
+	mig 002_col.up.sql "ALTER TABLE t DROP COLUMN note;"
+	mig 002_col.down.sql "ALTER TABLE t ADD COLUMN note text;"
+	st up
+	assert_rc 1
+	assert_err "ALTER TABLE t DROP COLUMN note  ('t'"
+	mig 002_col.up.sql "DELETE FROM t;"
+	st up
+	assert_rc 1
+	assert_err "DELETE FROM t  ('t'"
+	mig 002_col.up.sql "UPDATE t SET note = NULL;"
+	st up
+	assert_rc 1
+	assert_err "UPDATE t SET note = NULL  ('t'"
+	# with a WHERE, it is an ordinary change
+	mig 002_col.up.sql "DELETE FROM t WHERE id = 3;"
+	st up
+	assert_rc 0
+	assert_eq "$(sql "SELECT count(*) FROM t")" 2
+}
+
+test_destructive_not_asked_for_what_the_run_creates_or_downs() {
+	mig 001_t.up.sql "CREATE TABLE t (id bigint PRIMARY KEY);"
+	mig 001_t.down.sql "DROP TABLE t;"
+	mig 002_drop.up.sql "DROP TABLE t;"
+	mig 002_drop.down.sql "CREATE TABLE t (id bigint PRIMARY KEY);"
+	st up
+	assert_rc 0 # t is new in this run: nothing to lose
+	st down --all
+	assert_rc 0 # rolling back is what a down is for
+	# a table that does not exist has nothing to lose either
+	mig 001_t.up.sql "DROP TABLE IF EXISTS gone;"
+	mig 001_t.down.sql "SELECT 1;"
+	rm migrations/002_drop.*
+	st up
+	assert_rc 0
+}
+
+test_destructive_dry_run_asks_nothing() {
+	with_rows
+	mig 002_drop.up.sql "DROP TABLE t;"
+	mig 002_drop.down.sql "SELECT 1;"
+	st up --dry-run
+	assert_rc 0
+	assert_out "DROP TABLE t"
+}
+
+test_destructive_asks_on_a_terminal() {
+	command -v script >/dev/null || fail "script (util-linux) is needed"
+	with_rows
+	mig 002_drop.up.sql "DROP TABLE t;"
+	mig 002_drop.down.sql "SELECT 1;"
+	out=$(printf 'n\n' | script -qec "$STRATA up" /dev/null 2>&1) || true
+	case "$out" in *"delete this data? [y/N]"*) ;; *) fail "no question: $out" ;; esac
+	case "$out" in *"refused to delete data without a yes"*) ;; *) fail "not refused: $out" ;; esac
+	assert_eq "$(table_exists t)" 1
+	out=$(printf 'y\n' | script -qec "$STRATA up" /dev/null 2>&1) || true
+	case "$out" in *"applied     002_drop"*) ;; *) fail "not applied: $out" ;; esac
+	assert_eq "$(table_exists t)" 0
+}
