@@ -134,7 +134,18 @@ typedef struct strata_config {
 	int lock_timeout_ms;
 	int statement_timeout_ms; /* default 0: none */
 	int lock_tries;
+	/* PostgreSQL: before an up drops a table or a column, strata copies
+	 * it (a column with the primary key) into the schema strata_backup,
+	 * in the same transaction; non-zero turns that off. */
+	int no_data_backup;
 } strata_config;
+
+/* A copy kept in strata_backup, for strata_backups_list(). */
+typedef struct strata_backup_info {
+	const char *name; /* "20261122_drop_users_users" */
+	long long rows;   /* estimate; -1 unknown */
+	long long bytes;
+} strata_backup_info;
 
 typedef struct strata strata; /* a session: config, connection, files, error */
 
@@ -268,6 +279,14 @@ int strata_run(strata *s, const strata_run_opts *opts, int *out_done);
  * dirty state once the database has been repaired by hand.
  */
 int strata_force(strata *s, const char *version, int applied);
+
+/*
+ * Lists the copies kept in strata_backup (PostgreSQL), oldest name first;
+ * fn's argument is valid during the call.  STRATA_EUSAGE on SQLite.
+ */
+int strata_backups_list(strata *s,
+                        void (*fn)(const strata_backup_info *b, void *data),
+                        void *data);
 
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);

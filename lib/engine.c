@@ -619,6 +619,8 @@ static int lock_retry(strata *s, const struct step *st, const char *sql,
 	return 1;
 }
 
+static int backup_drops(strata *s, const struct step *st, const char *sql);
+
 static int step_in_tx(strata *s, const struct step *st,
                       const strata_stmt_list *l, long long t0)
 {
@@ -647,13 +649,18 @@ static int step_in_tx(strata *s, const struct step *st,
 			return 1;
 		}
 	}
-	for (size_t i = 0; i < l->count; i++)
+	for (size_t i = 0; i < l->count; i++) {
+		if ((rc = backup_drops(s, st, l->items[i].sql)) < 0) {
+			rollback(s);
+			return rc;
+		}
 		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
 		    0) {
 			rc = stmt_failed(s, m, st->dir, l, i, off);
 			rollback(s);
 			return rc;
 		}
+	}
 	rc = st->dir == STRATA_UP
 	         ? strata_history_insert(s, m, "applied", now_ms() - t0)
 	         : strata_history_delete(s, m->version);
@@ -742,6 +749,147 @@ static void drop_invalid_index(strata *s, const struct step *st,
 	strata_buf_dispose(&drop);
 }
 
+/* ---- data backups before a drop (PostgreSQL) ---- */
+
+static int text_row(void *data, int ncols, const char *const *v)
+{
+	if (ncols > 0 && v[0])
+		strata_buf_puts(data, v[0]);
+	return 1;
+}
+
+static void lint_put_ident_pg(strata_buf *b, const char *name)
+{
+	lint_put_ident(b, name, STRATA_DIALECT_POSTGRES);
+}
+
+/* "schema.table" as SQL, each part quoted where needed. */
+static void put_table(strata_buf *b, const char *table)
+{
+	const char *dot = strchr(table, '.');
+
+	if (dot) {
+		char *schema = strndup(table, (size_t)(dot - table));
+		if (schema)
+			lint_put_ident_pg(b, schema);
+		free(schema);
+		strata_buf_putc(b, '.');
+		table = dot + 1;
+	}
+	lint_put_ident_pg(b, table);
+}
+
+/*
+ * Before a statement drops a table or a column, copies what it drops
+ * into the strata_backup schema, in the same transaction: the table as
+ * it is, or the column with the primary key that finds its rows again.
+ */
+static int backup_drops(strata *s, const struct step *st, const char *sql)
+{
+	static const char exists_q[] =
+	    "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL";
+	static const char pk_q[] =
+	    "SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY "
+	    "array_position(i.indkey, a.attnum)) FROM pg_catalog.pg_index i "
+	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND "
+	    "a.attnum = ANY(i.indkey) WHERE i.indrelid = "
+	    "pg_catalog.to_regclass($1) AND i.indisprimary";
+	strata_buf drops = STRATA_BUF_INIT;
+	strata_error scratch = {0};
+	long off;
+	int rc = 0;
+
+	if (!is_pg(s) || !s->data_backup || st->dir != STRATA_UP)
+		return 0;
+	strata_pg_statement_drops(sql, &drops);
+	for (char *line = drops.ptr, *nl; rc == 0 && *line; line = nl + 1) {
+		strata_buf q = STRATA_BUF_INIT, found = STRATA_BUF_INIT,
+		           pk = STRATA_BUF_INIT, name = STRATA_BUF_INIT;
+		char *tab, *col;
+		const char *param;
+
+		if (!(nl = strchr(line, '\n')))
+			break;
+		*nl = '\0';
+		tab = line;
+		col = strchr(line, '\t');
+		*col++ = '\0';
+		param = tab;
+		s->driver->query(s->conn, exists_q, 1, &param, text_row, &found,
+		                 &scratch);
+		if (!found.len) /* DROP ... IF EXISTS of nothing */
+			goto next;
+		strata_buf_printf(&name, "%s_%s%s%s", st->m->version, tab,
+		                  *col ? "_" : "", col);
+		for (char *p = name.ptr; *p; p++)
+			if (*p == '.')
+				*p = '_';
+		if (name.len > 60)
+			name.ptr[60] = '\0';
+		/* an earlier copy under that name (a redo) is kept too */
+		for (int n = 2; n < 100; n++) {
+			strata_buf there = STRATA_BUF_INIT,
+			           full = STRATA_BUF_INIT;
+			const char *p2;
+			int taken;
+			strata_buf_puts(&full, "strata_backup.");
+			lint_put_ident_pg(&full, name.ptr);
+			p2 = full.ptr;
+			s->driver->query(s->conn, exists_q, 1, &p2, text_row,
+			                 &there, &scratch);
+			taken = there.len > 0;
+			strata_buf_dispose(&there);
+			strata_buf_dispose(&full);
+			if (!taken)
+				break;
+			name.len = strlen(name.ptr);
+			if (n > 2)
+				name.len =
+				    (size_t)(strrchr(name.ptr, '_') - name.ptr);
+			name.ptr[name.len] = '\0';
+			strata_buf_printf(&name, "_%d", n);
+		}
+		if (*col) {
+			s->driver->query(s->conn, pk_q, 1, &param, text_row,
+			                 &pk, &scratch);
+			if (!pk.len)
+				strata_buf_puts(&pk, "ctid::text AS ctid");
+		}
+		strata_buf_puts(&q, "CREATE TABLE strata_backup.");
+		lint_put_ident_pg(&q, name.ptr);
+		if (*col) {
+			strata_buf_printf(&q, " AS SELECT %s, ", pk.ptr);
+			lint_put_ident_pg(&q, col);
+			strata_buf_puts(&q, " FROM ");
+		} else {
+			strata_buf_puts(&q, " AS TABLE ");
+		}
+		put_table(&q, tab);
+		if ((rc = s->driver->exec(s->conn,
+		                          "CREATE SCHEMA IF NOT EXISTS "
+		                          "strata_backup",
+		                          &off, &s->err)) < 0)
+			goto next;
+		if ((rc = s->driver->exec(s->conn, q.ptr, &off, &s->err)) < 0)
+			goto next;
+		strata_buf_clear(&q);
+		strata_buf_printf(&q,
+		                  "kept a copy of '%s%s%s' in "
+		                  "strata_backup.%s before the drop",
+		                  tab, *col ? "." : "", col, name.ptr);
+		strata_session_emit(s, STRATA_EVENT_WARNING, &st->m->pub,
+		                    q.ptr);
+	next:
+		strata_buf_dispose(&q);
+		strata_buf_dispose(&found);
+		strata_buf_dispose(&pk);
+		strata_buf_dispose(&name);
+	}
+	strata_error_dispose(&scratch);
+	strata_buf_dispose(&drops);
+	return rc;
+}
+
 /* Statements [a, b) of l in one transaction with the step's timeouts. */
 static int run_segment(strata *s, const struct step *st,
                        const strata_stmt_list *l, size_t a, size_t b)
@@ -756,13 +904,18 @@ static int run_segment(strata *s, const struct step *st,
 		rollback(s);
 		return rc;
 	}
-	for (size_t i = a; i < b; i++)
+	for (size_t i = a; i < b; i++) {
+		if ((rc = backup_drops(s, st, l->items[i].sql)) < 0) {
+			rollback(s);
+			return rc;
+		}
 		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
 		    0) {
 			rc = stmt_failed(s, st->m, st->dir, l, i, off);
 			rollback(s);
 			return rc;
 		}
+	}
 	if ((rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0)
 		rollback(s);
 	return rc;
@@ -774,7 +927,11 @@ static int run_alone(strata *s, const struct step *st,
 {
 	long off;
 
+	int rc;
+
 	drop_invalid_index(s, st, l->items[i].sql);
+	if ((rc = backup_drops(s, st, l->items[i].sql)) < 0)
+		return rc;
 	if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0)
 		return stmt_failed(s, st->m, st->dir, l, i, off);
 	return 0;

@@ -104,6 +104,7 @@ int strata_open(strata **out, const strata_config *cfg)
 	s->statement_timeout_ms =
 	    cfg->statement_timeout_ms >= 0 ? cfg->statement_timeout_ms : 0;
 	s->lock_tries = cfg->lock_tries >= 1 ? cfg->lock_tries : 1;
+	s->data_backup = !cfg->no_data_backup;
 	s->on_event = cfg->on_event;
 	s->event_data = cfg->event_data;
 	if ((cfg->url && !s->url) || !s->dir || !s->applied_by)

@@ -52,6 +52,7 @@ struct strata {
 	char *table_name;             /* owned */
 	int lock_wait_ms;
 	int lock_timeout_ms, statement_timeout_ms, lock_tries;
+	int data_backup; /* copy dropped tables and columns first */
 	strata_event_fn on_event;
 	void *event_data;
 

@@ -16,11 +16,12 @@ const struct command cmd_goto = {
     .name = "goto",
     .run = go,
     .options = " dry-run allow-modified allow-out-of-order allow-unsafe "
-               "allow-destructive "
+               "allow-destructive no-data-backup "
                "lock-timeout statement-timeout lock-tries ",
     .usage =
         "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order] "
-        "[--allow-unsafe] [--allow-destructive] [--lock-timeout D] "
+        "[--allow-unsafe] [--allow-destructive] [--no-data-backup] "
+        "[--lock-timeout D] "
         "[--statement-timeout D] "
         "[--lock-tries N]",
     .summary = "migrate up or down until VERSION is the newest applied",

@@ -14,11 +14,11 @@ static int redo(struct cli *c, int argc, char **argv)
 const struct command cmd_redo = {
     .name = "redo",
     .run = redo,
-    .options =
-        " dry-run allow-modified allow-unsafe allow-destructive lock-timeout "
-        "statement-timeout lock-tries ",
+    .options = " dry-run allow-modified allow-unsafe allow-destructive "
+               "no-data-backup lock-timeout "
+               "statement-timeout lock-tries ",
     .usage = "redo [--dry-run] [--allow-modified] [--allow-unsafe] "
-             "[--allow-destructive] "
+             "[--allow-destructive] [--no-data-backup] "
              "[--lock-timeout D] [--statement-timeout D] [--lock-tries N]",
     .summary = "roll back the newest migration and apply it again",
     .help = "Rolls back the newest applied migration and applies it again, "

@@ -24,10 +24,11 @@ const struct command cmd_up = {
     .name = "up",
     .run = up,
     .options = " to dry-run allow-modified allow-out-of-order allow-unsafe "
-               "allow-destructive "
+               "allow-destructive no-data-backup "
                "lock-timeout statement-timeout lock-tries ",
     .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
              "[--allow-out-of-order] [--allow-unsafe] [--allow-destructive] "
+             "[--no-data-backup] "
              "[--lock-timeout D] "
              "[--statement-timeout D] [--lock-tries N]",
     .summary = "apply pending migrations",

@@ -13,8 +13,8 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,  &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto, &cmd_status,
-    &cmd_lint, &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,  &cmd_up,      &cmd_down,    &cmd_redo,  &cmd_goto, &cmd_status,
+    &cmd_lint, &cmd_backups, &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
@@ -48,7 +48,8 @@ enum {
 	OPT_LOCK_TIMEOUT,
 	OPT_STATEMENT_TIMEOUT,
 	OPT_LOCK_TRIES,
-	OPT_ALLOW_DESTRUCTIVE
+	OPT_ALLOW_DESTRUCTIVE,
+	OPT_NO_DATA_BACKUP
 };
 
 static const struct option longopts[] = {
@@ -85,6 +86,7 @@ static const struct option longopts[] = {
     {"statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT},
     {"lock-tries", required_argument, NULL, OPT_LOCK_TRIES},
     {"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
+    {"no-data-backup", no_argument, NULL, OPT_NO_DATA_BACKUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -225,6 +227,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_ALLOW_DESTRUCTIVE:
 			c->allow_destructive = 1;
 			break;
+		case OPT_NO_DATA_BACKUP:
+			c->no_data_backup = 1;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
 				c->format = FORMAT_TEXT;
@@ -360,6 +365,7 @@ static int open_session(struct cli *c, int need_url)
 		cfg.statement_timeout_ms = c->statement_timeout_ms;
 	if (c->lock_tries > 0)
 		cfg.lock_tries = c->lock_tries;
+	cfg.no_data_backup = c->no_data_backup;
 	cfg.on_event = on_event;
 	cfg.event_data = c;
 	rc = strata_open(&c->s, &cfg);

@@ -334,6 +334,10 @@ void strata_sqlite_model_free(struct sqlite_model *m);
  * statement timed out waiting for one. */
 int strata_pg_statement_tables(const char *sql, strata_buf *out);
 
+/* What a PostgreSQL statement drops: a line "table\t" per DROP TABLE,
+ * "table\tcolumn" per DROP COLUMN, appended to out. */
+int strata_pg_statement_drops(const char *sql, strata_buf *out);
+
 /* Whether a PostgreSQL statement cannot run in a transaction block
  * (*no_tx), and, for CREATE INDEX CONCURRENTLY with a name, that name as
  * SQL appended to concurrent_index (may be NULL). */

@@ -1227,3 +1227,54 @@ int strata_pg_statement_info(const char *sql, int *no_tx,
 	strata_lint_model_dispose(&L);
 	return 0;
 }
+
+int strata_pg_statement_drops(const char *sql, strata_buf *out)
+{
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+	PgQuery__ParseResult *tree = NULL;
+
+	if (!r.error)
+		tree = pg_query__parse_result__unpack(
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
+		const PgQuery__Node *n = tree->stmts[i]->stmt;
+		if (!n)
+			continue;
+		if (n->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
+		    n->drop_stmt->remove_type ==
+		        PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+			for (size_t k = 0; k < n->drop_stmt->n_objects; k++) {
+				const PgQuery__Node *o = n->drop_stmt->objects[k];
+				char name[256];
+				if (o->node_case != PG_QUERY__NODE__NODE_LIST)
+					continue;
+				join_names(o->list->items, o->list->n_items, name,
+				           sizeof(name));
+				strata_buf_printf(out, "%s\t\n", name);
+			}
+		} else if (n->node_case ==
+		               PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
+		           n->alter_table_stmt->objtype ==
+		               PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+			const PgQuery__AlterTableStmt *a = n->alter_table_stmt;
+			char *table = strata_pg_rangevar_name(a->relation);
+			for (size_t k = 0; table && k < a->n_cmds; k++) {
+				const PgQuery__AlterTableCmd *c;
+				if (a->cmds[k]->node_case !=
+				    PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+					continue;
+				c = a->cmds[k]->alter_table_cmd;
+				if (c->subtype ==
+				        PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn &&
+				    c->name && *c->name)
+					strata_buf_printf(out, "%s\t%s\n", table,
+					                  c->name);
+			}
+			free(table);
+		}
+	}
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(r);
+	return 0;
+}

@@ -93,3 +93,56 @@ test_destructive_asks_on_a_terminal() {
 	case "$out" in *"applied     002_drop"*) ;; *) fail "not applied: $out" ;; esac
 	assert_eq "$(table_exists t)" 0
 }
+
+# PostgreSQL keeps a copy of what an up drops, in strata_backup.
+test_destructive_drops_keep_a_copy() {
+	[ "$DB" = pg ] || return 0
+	with_rows
+	mig 002_drop.up.sql "ALTER TABLE t DROP COLUMN note;"
+	mig 002_drop.down.sql "ALTER TABLE t ADD COLUMN note text;"
+	mig 003_drop.up.sql "DROP TABLE t;"
+	mig 003_drop.down.sql "CREATE TABLE t (id bigint PRIMARY KEY);"
+	st up --allow-destructive
+	assert_rc 0
+	assert_err "kept a copy of 't.note' in strata_backup.002_t_note before the drop"
+	assert_err "kept a copy of 't' in strata_backup.003_t before the drop"
+	assert_eq "$(sql 'SELECT id, note FROM strata_backup."002_t_note" ORDER BY id' | paste -sd, -)" "1|a,2|b,3|c"
+	assert_eq "$(sql 'SELECT count(*) FROM strata_backup."003_t"')" 3
+	st backups
+	assert_rc 0
+	assert_out "strata_backup.002_t_note"
+	assert_out "strata_backup.003_t"
+	st backups --json
+	assert_eq "$(printf '%s' "$out" | jq -r '[.backups[].name] | join(",")')" "002_t_note,003_t"
+	# a redo keeps the earlier copy too
+	st redo --allow-destructive
+	assert_rc 0
+	assert_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'strata_backup'")" 3
+	# restore a dropped table from its copy
+	sql 'CREATE TABLE t AS TABLE strata_backup."003_t"'
+	assert_eq "$(sql 'SELECT count(*) FROM t')" 3
+}
+
+test_destructive_no_data_backup_and_rollback() {
+	[ "$DB" = pg ] || return 0
+	with_rows
+	mig 002_drop.up.sql "DROP TABLE t;
+SELECT 1/0;"
+	mig 002_drop.down.sql "SELECT 1;"
+	st up --allow-destructive
+	assert_rc 1
+	# the copy went with the rolled-back transaction
+	assert_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'strata_backup'")" 0
+	mig 002_drop.up.sql "DROP TABLE t;"
+	st up --allow-destructive --no-data-backup
+	assert_rc 0
+	assert_no "kept a copy"
+	assert_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'strata_backup'")" 0
+}
+
+test_backups_on_sqlite_says_so() {
+	[ "$DB" = sqlite ] || return 0
+	st backups
+	assert_rc 1
+	assert_err "data backups are kept on PostgreSQL only, for now"
+}
