@@ -95,8 +95,9 @@ typedef enum strata_event_type {
 	STRATA_EVENT_NOTICE,         /* a message from the server */
 	STRATA_EVENT_WARNING, /* message: something allowed but suspicious */
 	STRATA_EVENT_FINDING, /* pre-flight lint of a run: `finding` set */
-	STRATA_EVENT_RETRY    /* a lock timeout: message says who blocks and
+	STRATA_EVENT_RETRY,   /* a lock timeout: message says who blocks and
 	                         when the next try is */
+	STRATA_EVENT_BACKUP   /* STRATA_RUN_BACKUP: message is the file */
 } strata_event_type;
 
 struct strata_finding;
@@ -242,6 +243,7 @@ typedef enum strata_op {
 #define STRATA_RUN_ALL                (1u << 3) /* down: every applied */
 #define STRATA_RUN_ALLOW_UNSAFE       (1u << 4) /* lint errors do not stop up */
 #define STRATA_RUN_ALLOW_DESTRUCTIVE  (1u << 5) /* no question asked */
+#define STRATA_RUN_BACKUP             (1u << 6) /* whole database first */
 
 typedef struct strata_run_opts {
 	strata_op op;
@@ -287,6 +289,21 @@ int strata_force(strata *s, const char *version, int applied);
 int strata_backups_list(strata *s,
                         void (*fn)(const strata_backup_info *b, void *data),
                         void *data);
+
+/*
+ * A backup of the whole database into .strata/backups/ (made if needed):
+ * SQLite with its online backup API (NAME-YYYYMMDDTHHMMSSZ.db), PostgreSQL
+ * with `pg_dump --format=custom` (postgres-...dump; needs pg_dump on the
+ * PATH).  *out_path receives the file's path; caller frees.
+ */
+int strata_database_backup(strata *s, char **out_path);
+
+/*
+ * Replaces the SQLite database with the backup in `path` (what
+ * strata_database_backup made).  STRATA_EUSAGE on PostgreSQL: the message
+ * gives the pg_restore command.
+ */
+int strata_database_restore(strata *s, const char *path);
 
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);

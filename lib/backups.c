@@ -2,11 +2,17 @@
  * The copies of dropped tables and columns that runs keep in the
  * strata_backup schema (engine.c makes them).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "session.h"
+#include "strata/driver.h"
 
 struct listing {
 	void (*fn)(const strata_backup_info *b, void *data);
@@ -47,4 +53,148 @@ int strata_backups_list(strata *s,
 		                        "data backups are kept on PostgreSQL "
 		                        "only, for now");
 	return s->driver->query(s->conn, q, 0, NULL, backup_row, &l, &s->err);
+}
+
+/* ---- whole-database backups ---- */
+
+/* ".strata/backups/NAME-20261122T093000Z.EXT" (caller frees). */
+static char *backup_path(const char *name, const char *ext)
+{
+	strata_buf b = STRATA_BUF_INIT;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	strata_buf_printf(&b, ".strata/backups/%s-%s.%s", name, stamp, ext);
+	return strata_buf_detach(&b);
+}
+
+static int make_dirs(strata *s)
+{
+	if ((mkdir(".strata", 0777) < 0 && errno != EEXIST) ||
+	    (mkdir(".strata/backups", 0777) < 0 && errno != EEXIST))
+		return strata_error_set(&s->err, STRATA_EIO,
+		                        "cannot create .strata/backups: %s",
+		                        strerror(errno));
+	return 0;
+}
+
+/* pg_dump -Fc into path, run without a shell; its messages go into the
+ * error, not to the terminal (the library never prints). */
+static int pg_dump(strata *s, const char *path)
+{
+	strata_buf said = STRATA_BUF_INIT;
+	char buf[4096];
+	int fds[2], status = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return strata_error_set(&s->err, STRATA_EIO, "pipe: %s",
+		                        strerror(errno));
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return strata_error_set(&s->err, STRATA_EIO, "fork: %s",
+		                        strerror(errno));
+	}
+	if (pid == 0) {
+		char *argv[] = {
+		    "pg_dump",    "--format=custom", "--no-password", "--file",
+		    (char *)path, "--dbname",        s->url,          NULL};
+		dup2(fds[1], STDERR_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execvp("pg_dump", argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0)
+			strata_buf_add(&said, buf, (size_t)n);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		strata_buf_dispose(&said);
+		return 0;
+	}
+	unlink(path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		strata_error_set(&s->err, STRATA_ENOTFOUND,
+		                 "pg_dump not found: install the PostgreSQL "
+		                 "client tools (postgresql-client) to back up");
+	else
+		strata_error_set(&s->err, STRATA_EIO, "pg_dump failed");
+	while (said.len && said.ptr[said.len - 1] == '\n')
+		said.ptr[--said.len] = '\0';
+	if (said.len) {
+		char *shown = strata_url_redact(said.ptr);
+		strata_error_field(&s->err.detail, shown ? shown : said.ptr);
+		free(shown);
+	}
+	strata_buf_dispose(&said);
+	return s->err.code;
+}
+
+int strata_database_backup(strata *s, char **out_path)
+{
+	char *path = NULL, *file = NULL;
+	int rc;
+
+	*out_path = NULL;
+	if ((rc = strata_session_connect(s)) < 0 || (rc = make_dirs(s)) < 0)
+		return rc;
+	if (s->driver->backup_to) {
+		const char *base, *dot;
+		char *name;
+		if ((rc = strata_url_sqlite_path(s->url, &file, &s->err)) < 0)
+			return rc;
+		base = strrchr(file, '/');
+		base = base ? base + 1 : file;
+		dot = strrchr(base, '.');
+		name = strndup(base, dot && dot != base ? (size_t)(dot - base)
+		                                        : strlen(base));
+		path = name ? backup_path(name, "db") : NULL;
+		free(name);
+		free(file);
+		if (!path)
+			return strata_error_set(&s->err, STRATA_ENOMEM,
+			                        "out of memory");
+		rc = s->driver->backup_to(s->conn, path, &s->err);
+	} else {
+		if (!(path = backup_path("postgres", "dump")))
+			return strata_error_set(&s->err, STRATA_ENOMEM,
+			                        "out of memory");
+		rc = pg_dump(s, path);
+	}
+	if (rc < 0) {
+		free(path);
+		return rc;
+	}
+	*out_path = path;
+	return 0;
+}
+
+int strata_database_restore(strata *s, const char *path)
+{
+	int rc;
+
+	if ((rc = strata_session_connect(s)) < 0)
+		return rc;
+	if (!s->driver->restore_from)
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "strata restores SQLite backups only; for PostgreSQL run "
+		    "pg_restore --clean --dbname URL '%s'",
+		    path);
+	if (access(path, R_OK) < 0)
+		return strata_error_set(&s->err, STRATA_EIO,
+		                        "cannot read the backup '%s': %s", path,
+		                        strerror(errno));
+	return s->driver->restore_from(s->conn, path, &s->err);
 }

@@ -1213,6 +1213,13 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		if ((rc = find_alone(s, &p.steps[i], &lists[i], &alones[i])) <
 		    0)
 			goto done;
+	if ((o->flags & STRATA_RUN_BACKUP) && p.count > 0 && !dry) {
+		char *file;
+		if ((rc = strata_database_backup(s, &file)) < 0)
+			goto done;
+		strata_session_emit(s, STRATA_EVENT_BACKUP, NULL, file);
+		free(file);
+	}
 	for (i = 0; i < p.count; i++) {
 		if ((rc = run_step(s, &p.steps[i], &lists[i], alones[i], dry)) <
 		    0)

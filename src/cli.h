@@ -18,7 +18,7 @@ struct cli {
 	const char *to;
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
 	int allow_modified, allow_out_of_order, allow_unsafe, allow_destructive;
-	int no_data_backup;
+	int no_data_backup, backup;
 	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */
@@ -44,7 +44,8 @@ struct command {
 };
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
-	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups;
+	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
+	cmd_restore;
 extern const struct command *const commands[];
 
 /* output.c */

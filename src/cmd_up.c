@@ -24,11 +24,11 @@ const struct command cmd_up = {
     .name = "up",
     .run = up,
     .options = " to dry-run allow-modified allow-out-of-order allow-unsafe "
-               "allow-destructive no-data-backup "
+               "allow-destructive no-data-backup backup "
                "lock-timeout statement-timeout lock-tries ",
     .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
              "[--allow-out-of-order] [--allow-unsafe] [--allow-destructive] "
-             "[--no-data-backup] "
+             "[--no-data-backup] [--backup] "
              "[--lock-timeout D] "
              "[--statement-timeout D] [--lock-tries N]",
     .summary = "apply pending migrations",
@@ -55,5 +55,9 @@ const struct command cmd_up = {
         "or UPDATE\n"
         "without WHERE) are listed with their row counts and need a yes on "
         "the\n"
-        "terminal, or --allow-destructive.",
+        "terminal, or --allow-destructive. --backup first copies the whole "
+        "database\n"
+        "into .strata/backups/ (SQLite: its backup API, 'strata restore' "
+        "puts it\n"
+        "back; PostgreSQL: pg_dump).",
 };

@@ -13,8 +13,9 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,  &cmd_up,      &cmd_down,    &cmd_redo,  &cmd_goto, &cmd_status,
-    &cmd_lint, &cmd_backups, &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,    &cmd_up,   &cmd_down,    &cmd_redo,    &cmd_goto,
+    &cmd_status, &cmd_lint, &cmd_backups, &cmd_restore, &cmd_version,
+    &cmd_force,  &cmd_help, NULL,
 };
 
 enum {
@@ -49,7 +50,8 @@ enum {
 	OPT_STATEMENT_TIMEOUT,
 	OPT_LOCK_TRIES,
 	OPT_ALLOW_DESTRUCTIVE,
-	OPT_NO_DATA_BACKUP
+	OPT_NO_DATA_BACKUP,
+	OPT_BACKUP
 };
 
 static const struct option longopts[] = {
@@ -87,6 +89,7 @@ static const struct option longopts[] = {
     {"lock-tries", required_argument, NULL, OPT_LOCK_TRIES},
     {"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
     {"no-data-backup", no_argument, NULL, OPT_NO_DATA_BACKUP},
+    {"backup", no_argument, NULL, OPT_BACKUP},
     {NULL, 0, NULL, 0},
 };
 
@@ -229,6 +232,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_NO_DATA_BACKUP:
 			c->no_data_backup = 1;
+			break;
+		case OPT_BACKUP:
+			c->backup = 1;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))

@@ -235,6 +235,10 @@ void on_event(const strata_event *ev, void *data)
 		if (!c->quiet || ev->finding->severity == STRATA_SEVERITY_ERROR)
 			out_finding(c, stderr, ev->finding);
 		break;
+	case STRATA_EVENT_BACKUP:
+		if (!c->quiet && !c->json)
+			printf("backed up the database to %s\n", ev->message);
+		break;
 	case STRATA_EVENT_RETRY:
 		if (!c->quiet)
 			fprintf(stderr, "strata: %s\n", ev->message);

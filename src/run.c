@@ -62,7 +62,8 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	          (c->allow_modified ? STRATA_RUN_ALLOW_MODIFIED : 0) |
 	          (c->allow_out_of_order ? STRATA_RUN_ALLOW_OUT_OF_ORDER : 0) |
 	          (c->allow_unsafe ? STRATA_RUN_ALLOW_UNSAFE : 0) |
-	          (c->allow_destructive ? STRATA_RUN_ALLOW_DESTRUCTIVE : 0);
+	          (c->allow_destructive ? STRATA_RUN_ALLOW_DESTRUCTIVE : 0) |
+	          (c->backup ? STRATA_RUN_BACKUP : 0);
 	/* a question needs someone to answer it */
 	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !c->json) {
 		o.confirm = confirm;

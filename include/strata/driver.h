@@ -78,6 +78,13 @@ struct strata_driver {
 	 * ("NOTICE:  ...", possibly several lines), without a final newline.
 	 * Until it is called, messages are dropped. */
 	void (*set_notice_fn)(strata_conn *c, strata_message_fn fn, void *data);
+
+	/* May provide: a consistent copy of the whole database into the file
+	 * `path` (created), and the reverse: the database replaced by the
+	 * copy in `path`.  Without them strata uses the server's own tools. */
+	int (*backup_to)(strata_conn *c, const char *path, strata_error *err);
+	int (*restore_from)(strata_conn *c, const char *path,
+	                    strata_error *err);
 };
 
 /* The driver for a URL's scheme, or NULL. */
