@@ -16,6 +16,8 @@ STRATA=${STRATA:-$ROOT/build/strata}
 DBS=${DBS:-"sqlite pg"}
 PEERS=$ROOT/bench/.peers
 PGPORT_BENCH=5432 # only names the socket file: the server listens on no TCP port
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 case $RUNS in '' | *[!0-9]* | 0) echo "apply.sh: RUNS must be a positive integer" >&2; exit 2 ;; esac
 case $N in '' | *[!0-9]* | 0) echo "apply.sh: MIGRATIONS must be a positive integer" >&2; exit 2 ;; esac
@@ -98,28 +100,6 @@ find_strata() {
 	fi
 }
 
-find_dbmate() {
-	DBMATE=""
-	if [ -x "$PEERS/node_modules/.bin/dbmate" ]; then
-		DBMATE=$PEERS/node_modules/.bin/dbmate
-	elif command -v dbmate >/dev/null 2>&1; then
-		DBMATE=$(command -v dbmate)
-	elif ! command -v npm >/dev/null 2>&1; then
-		UNAVAIL[dbmate]="not available: npm not found (apt-get install npm)"
-	else
-		log "installing dbmate into bench/.peers (first run only)..."
-		if npm install --prefix "$PEERS" --no-audit --no-fund --loglevel=error dbmate \
-			>"$WORK/npm.log" 2>&1 && [ -x "$PEERS/node_modules/.bin/dbmate" ]; then
-			DBMATE=$PEERS/node_modules/.bin/dbmate
-		else
-			UNAVAIL[dbmate]="not available: npm install dbmate failed: $(grep -m1 -i err "$WORK/npm.log" | cut -c1-80)"
-		fi
-	fi
-	if [ -n "$DBMATE" ] && ! "$DBMATE" --version >/dev/null 2>&1; then
-		UNAVAIL[dbmate]="not available: $DBMATE does not run"
-	fi
-}
-
 # ---- SQLite ---------------------------------------------------------------
 
 sqlite_tables() { sqlite3 "$1" "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name GLOB 't_[0-9]*'"; }
@@ -151,41 +131,7 @@ sqlite_status() {
 
 # ---- PostgreSQL -----------------------------------------------------------
 
-pg_start() {
-	PG_BIN=""
-	if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-		PG_BIN=$(dirname "$(command -v pg_ctl)")
-	else
-		PG_BIN=$(find /usr/lib/postgresql -path '*/bin/pg_ctl' 2>/dev/null | sort -V | tail -n1 | xargs -r dirname)
-	fi
-	if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
-		PG_SKIP="initdb not found (apt-get install postgresql)"
-		return 1
-	fi
-	command -v psql >/dev/null 2>&1 || { PG_SKIP="psql not found (apt-get install postgresql-client)"; return 1; }
-	PGTMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-pg.XXXXXX")
-	if [ "$(id -u)" -eq 0 ]; then
-		# PostgreSQL refuses to run as root: the server belongs to nobody.
-		chown nobody "$PGTMP"
-		AS_PG=(runuser -u nobody --)
-	fi
-	# Defaults everywhere else (fsync, synchronous_commit, full_page_writes):
-	# every commit is durable, as in production.
-	(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres -A trust \
-		-E UTF8 --locale=C.UTF-8) >"$PGTMP/initdb.log" 2>&1 ||
-		(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres -A trust \
-			-E UTF8 --locale=C) >"$PGTMP/initdb.log" 2>&1 ||
-		{ PG_SKIP="initdb failed: $(tail -n1 "$PGTMP/initdb.log")"; return 1; }
-	cat >>"$PGTMP/data/postgresql.conf" <<-EOF
-		listen_addresses = ''
-		unix_socket_directories = '$PGTMP'
-		port = $PGPORT_BENCH
-	EOF
-	(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w start) \
-		>/dev/null 2>&1 || { PG_SKIP="server did not start: $(tail -n1 "$PGTMP/server.log" 2>/dev/null)"; return 1; }
-	PG_RUNNING=1
-	PGCONN="host=$PGTMP port=$PGPORT_BENCH user=postgres"
-}
+pg_start() { pg_server_start; }
 
 pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -A -t -v ON_ERROR_STOP=1 "$PGCONN dbname=${2:-postgres}" -c "$1"; }
 pg_fresh() { pg_sql "DROP DATABASE IF EXISTS $1" >/dev/null && pg_sql "CREATE DATABASE $1" >/dev/null; }

@@ -28,6 +28,8 @@ THREADS=2
 STRATA=${STRATA:-$ROOT/build/strata}
 PEERS=$ROOT/bench/.peers
 PGPORT_BENCH=5432 # only names the socket file: the server listens on no TCP port
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 for v in RUNS ROWS TPS LOAD_SECS BLOCK_SECS; do
 	case ${!v} in '' | *[!0-9]* | 0) echo "live.sh: $v must be a positive integer" >&2; exit 2 ;; esac
@@ -73,28 +75,6 @@ find_strata() {
 	[ -x "$STRATA" ] || UNAVAIL[strata]="${STRATA#"$ROOT"/} not found: run make"
 }
 
-find_dbmate() {
-	DBMATE=""
-	if [ -x "$PEERS/node_modules/.bin/dbmate" ]; then
-		DBMATE=$PEERS/node_modules/.bin/dbmate
-	elif command -v dbmate >/dev/null 2>&1; then
-		DBMATE=$(command -v dbmate)
-	elif ! command -v npm >/dev/null 2>&1; then
-		UNAVAIL[dbmate]="not available: npm not found (apt-get install npm)"
-	else
-		log "installing dbmate into bench/.peers (first run only)..."
-		if npm install --prefix "$PEERS" --no-audit --no-fund --loglevel=error dbmate \
-			>"$WORK/npm.log" 2>&1 && [ -x "$PEERS/node_modules/.bin/dbmate" ]; then
-			DBMATE=$PEERS/node_modules/.bin/dbmate
-		else
-			UNAVAIL[dbmate]="not available: npm install dbmate failed: $(grep -m1 -i err "$WORK/npm.log" | cut -c1-80)"
-		fi
-	fi
-	if [ -n "$DBMATE" ] && ! "$DBMATE" --version >/dev/null 2>&1; then
-		UNAVAIL[dbmate]="not available: $DBMATE does not run"
-	fi
-}
-
 # The same migration in each tool's format.
 write_migrations() {
 	local up='ALTER TABLE accounts ADD COLUMN flag text;' down='ALTER TABLE accounts DROP COLUMN flag;'
@@ -119,17 +99,7 @@ write_load() {
 # ---- PostgreSQL (as in bench/apply.sh) ------------------------------------
 
 pg_start() {
-	PG_BIN=""
-	if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-		PG_BIN=$(dirname "$(command -v pg_ctl)")
-	else
-		PG_BIN=$(find /usr/lib/postgresql -path '*/bin/pg_ctl' 2>/dev/null | sort -V | tail -n1 | xargs -r dirname)
-	fi
-	if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
-		PG_SKIP="initdb not found (apt-get install postgresql)"
-		return 1
-	fi
-	command -v psql >/dev/null 2>&1 || { PG_SKIP="psql not found (apt-get install postgresql-client)"; return 1; }
+	pg_server_start || return 1
 	PGBENCH=""
 	if [ -x "$PG_BIN/pgbench" ]; then
 		PGBENCH=$PG_BIN/pgbench
@@ -139,28 +109,6 @@ pg_start() {
 		PG_SKIP="pgbench not found (it comes with the PostgreSQL server: apt-get install postgresql)"
 		return 1
 	fi
-	PGTMP=$(mktemp -d "${TMPDIR:-/tmp}/strata-bench-pg.XXXXXX")
-	if [ "$(id -u)" -eq 0 ]; then
-		# PostgreSQL refuses to run as root: the server belongs to nobody.
-		chown nobody "$PGTMP"
-		AS_PG=(runuser -u nobody --)
-	fi
-	# Defaults everywhere else (fsync, synchronous_commit): every commit is
-	# durable, as in production.
-	(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres -A trust \
-		-E UTF8 --locale=C.UTF-8) >"$PGTMP/initdb.log" 2>&1 ||
-		(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres -A trust \
-			-E UTF8 --locale=C) >"$PGTMP/initdb.log" 2>&1 ||
-		{ PG_SKIP="initdb failed: $(tail -n1 "$PGTMP/initdb.log")"; return 1; }
-	cat >>"$PGTMP/data/postgresql.conf" <<-EOF
-		listen_addresses = ''
-		unix_socket_directories = '$PGTMP'
-		port = $PGPORT_BENCH
-	EOF
-	(cd "$PGTMP" && "${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w start) \
-		>/dev/null 2>&1 || { PG_SKIP="server did not start: $(tail -n1 "$PGTMP/server.log" 2>/dev/null)"; return 1; }
-	PG_RUNNING=1
-	PGCONN="host=$PGTMP port=$PGPORT_BENCH user=postgres"
 }
 
 pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -A -t -v ON_ERROR_STOP=1 "$PGCONN dbname=${2:-live}" -c "$1"; }

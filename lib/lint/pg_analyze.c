@@ -1147,7 +1147,14 @@ int strata_pg_analyze(struct lint *L, struct lint_stmt *st)
 	return 0;
 }
 
-int strata_pg_statement_tables(const char *sql, strata_buf *out)
+/*
+ * Parses `sql` and hands every statement, analysed as an up section would
+ * be (no live facts, PostgreSQL 15), to fn: for the engine, which needs a
+ * statement's tables or whether it can run in a transaction.
+ */
+static void each_analyzed(const char *sql,
+                          void (*fn)(const struct lint_stmt *st, void *data),
+                          void *data)
 {
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
 	PgQuery__ParseResult *tree = NULL;
@@ -1167,64 +1174,66 @@ int strata_pg_statement_tables(const char *sql, strata_buf *out)
 		memset(&st, 0, sizeof(st));
 		st.node = tree->stmts[i]->stmt;
 		strata_pg_analyze(&L, &st);
-		for (size_t k = 0; k < st.ntouches; k++) {
-			if (out->len)
-				strata_buf_putc(out, '\n');
-			strata_buf_puts(out, st.touches[k].name);
-		}
+		fn(&st, data);
 		strata_lint_stmt_dispose(&st);
 	}
 	if (tree)
 		pg_query__parse_result__free_unpacked(tree, NULL);
 	pg_query_free_protobuf_parse_result(r);
 	strata_lint_model_dispose(&L);
+}
+
+static void add_tables(const struct lint_stmt *st, void *data)
+{
+	strata_buf *out = data;
+
+	for (size_t k = 0; k < st->ntouches; k++) {
+		if (out->len)
+			strata_buf_putc(out, '\n');
+		strata_buf_puts(out, st->touches[k].name);
+	}
+}
+
+int strata_pg_statement_tables(const char *sql, strata_buf *out)
+{
+	each_analyzed(sql, add_tables, out);
 	return 0;
+}
+
+struct info {
+	int no_tx;
+	strata_buf *index;
+};
+
+static void add_info(const struct lint_stmt *st, void *data)
+{
+	struct info *in = data;
+	const PgQuery__Node *n = st->node;
+	const PgQuery__RangeVar *rv;
+
+	in->no_tx |= st->no_tx;
+	if (!in->index || n->node_case != PG_QUERY__NODE__NODE_INDEX_STMT ||
+	    !n->index_stmt->concurrent || !n->index_stmt->idxname ||
+	    !*n->index_stmt->idxname)
+		return;
+	/* the index lives in its table's schema */
+	rv = n->index_stmt->relation;
+	if (rv && rv->schemaname && *rv->schemaname) {
+		lint_put_ident(in->index, rv->schemaname,
+		               STRATA_DIALECT_POSTGRES);
+		strata_buf_putc(in->index, '.');
+	}
+	lint_put_ident(in->index, n->index_stmt->idxname,
+	               STRATA_DIALECT_POSTGRES);
 }
 
 int strata_pg_statement_info(const char *sql, int *no_tx,
                              strata_buf *concurrent_index)
 {
-	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
-	PgQuery__ParseResult *tree = NULL;
-	struct lint L;
+	struct info in = {0, concurrent_index};
 
-	*no_tx = 0;
-	memset(&L, 0, sizeof(L));
-	L.dialect = STRATA_DIALECT_POSTGRES;
-	L.pg_version = 15;
-	L.dir = STRATA_UP;
-	if (!r.error)
-		tree = pg_query__parse_result__unpack(
-		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
-	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
-		const PgQuery__Node *n = tree->stmts[i]->stmt;
-		struct lint_stmt st;
-		if (!n)
-			continue;
-		memset(&st, 0, sizeof(st));
-		st.node = n;
-		strata_pg_analyze(&L, &st);
-		*no_tx |= st.no_tx;
-		strata_lint_stmt_dispose(&st);
-		if (concurrent_index &&
-		    n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT &&
-		    n->index_stmt->concurrent && n->index_stmt->idxname &&
-		    *n->index_stmt->idxname) {
-			const PgQuery__RangeVar *rv = n->index_stmt->relation;
-			/* the index lives in its table's schema */
-			if (rv && rv->schemaname && *rv->schemaname) {
-				lint_put_ident(concurrent_index, rv->schemaname,
-				               STRATA_DIALECT_POSTGRES);
-				strata_buf_putc(concurrent_index, '.');
-			}
-			lint_put_ident(concurrent_index, n->index_stmt->idxname,
-			               STRATA_DIALECT_POSTGRES);
-		}
-	}
-	if (tree)
-		pg_query__parse_result__free_unpacked(tree, NULL);
-	pg_query_free_protobuf_parse_result(r);
-	strata_lint_model_dispose(&L);
+	each_analyzed(sql, add_info, &in);
+	*no_tx = in.no_tx;
 	return 0;
 }
 
