@@ -211,6 +211,9 @@ typedef struct strata_status_entry {
 	int failed_statement; /* dirty: 1-based index of the statement; else 0
 	                       */
 	int out_of_order;     /* pending but older than the newest applied */
+	/* dirty: the direction that failed.  A dirty up whose file is
+	 * unchanged is resumed by the next up at failed_statement. */
+	strata_direction dirty_direction;
 } strata_status_entry;
 
 typedef struct strata_status {

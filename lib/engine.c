@@ -25,6 +25,7 @@
 struct step {
 	struct migration_file *m;
 	strata_direction dir;
+	size_t from; /* resuming a dirty up: the first statement to run */
 };
 
 struct plan {
@@ -71,6 +72,7 @@ static int plan_add(strata *s, struct plan *p, const char *version,
 	p->steps = st;
 	st[p->count].m = strata_session_find(s, version);
 	st[p->count].dir = dir;
+	st[p->count].from = 0;
 	p->count++;
 	return 0;
 }
@@ -83,7 +85,18 @@ static int is_applied(const strata_status_entry *e)
 }
 
 /* Refusals that apply to every run: dirty and modified migrations. */
-static int check_history(strata *s, const strata_status *st, unsigned flags)
+/* Whether the next up can go on with a dirty migration where it stopped:
+ * it failed going up, and its file is the one that ran. */
+static int resumable(const strata_status_entry *e)
+{
+	return e->state == STRATA_STATE_DIRTY &&
+	       e->dirty_direction == STRATA_UP && e->migration &&
+	       e->db_checksum &&
+	       strcmp(e->db_checksum, e->migration->checksum) == 0;
+}
+
+static int check_history(strata *s, const strata_status *st, strata_op op,
+                         unsigned flags)
 {
 	const strata_status_entry *mod = NULL;
 	size_t nmod = 0;
@@ -91,12 +104,27 @@ static int check_history(strata *s, const strata_status *st, unsigned flags)
 
 	for (size_t i = 0; i < st->count; i++) {
 		const strata_status_entry *e = &st->entries[i];
+		if (e->state == STRATA_STATE_DIRTY && op == STRATA_OP_UP &&
+		    resumable(e))
+			continue; /* plan_ups goes on with it */
 		if (e->state == STRATA_STATE_DIRTY) {
 			strata_error_set(
 			    &s->err, STRATA_EDIRTY,
 			    "migration %s_%s is dirty: it failed at statement "
 			    "%d outside a transaction and may be half applied",
 			    e->version, e->name, e->failed_statement);
+			if (resumable(e))
+				strata_buf_printf(
+				    &b,
+				    "'strata up' goes on from statement %d "
+				    "once the cause is fixed; or ",
+				    e->failed_statement);
+			else if (e->dirty_direction == STRATA_UP &&
+			         e->migration)
+				strata_buf_printf(
+				    &b, "the file has changed since it ran, so "
+				        "'strata up' cannot go on where it "
+				        "stopped; ");
 			strata_buf_printf(
 			    &b,
 			    "repair the database by hand, then run 'strata "
@@ -149,12 +177,23 @@ static int plan_ups(strata *s, const strata_status *st, const char *target,
 
 	for (size_t i = 0; i < st->count; i++) {
 		const strata_status_entry *e = &st->entries[i];
-		if (e->state != STRATA_STATE_PENDING)
+		int resume = resumable(e);
+		if (e->state != STRATA_STATE_PENDING && !resume)
 			continue;
 		if (target && strata_version_cmp(e->version, target) > 0)
 			break;
 		if (max > 0 && n >= max)
 			break;
+		if (resume) {
+			if ((rc = plan_add(s, p, e->version, STRATA_UP)) < 0)
+				return rc;
+			p->steps[p->count - 1].from =
+			    e->failed_statement > 0
+			        ? (size_t)e->failed_statement - 1
+			        : 0;
+			n++;
+			continue;
+		}
 		if (e->out_of_order &&
 		    !(flags & STRATA_RUN_ALLOW_OUT_OF_ORDER)) {
 			strata_error_set(&s->err, STRATA_EORDER,
@@ -228,7 +267,7 @@ static int make_plan(strata *s, const strata_status *st,
 	const char *newest = st->current_version;
 	int rc;
 
-	if ((rc = check_history(s, st, o->flags)) < 0 ||
+	if ((rc = check_history(s, st, o->op, o->flags)) < 0 ||
 	    (rc = check_target(s, st, o->target)) < 0)
 		return rc;
 	for (size_t i = 0; i < st->count; i++)
@@ -683,12 +722,21 @@ static void dirty_way_out(strata_buf *b, const char *v, strata_direction dir,
 	const char *done = dir == STRATA_UP ? "" : " --pending";
 	const char *undone = dir == STRATA_UP ? " --pending" : "";
 
+	/* a failed up goes on where it stopped once the cause is fixed */
+	if (dir == STRATA_UP)
+		strata_buf_printf(b,
+		                  "fix the cause and run 'strata up' again: it "
+		                  "goes on from statement %zu%s",
+		                  i + 1, i ? "; or " : "");
 	if (i == 0) {
-		strata_buf_printf(
-		    b,
-		    "no statement of this section ran; fix the failing one, "
-		    "then run 'strata force %s%s' and %s again",
-		    v, undone, dir == STRATA_UP ? "apply it" : "roll it back");
+		if (dir == STRATA_DOWN)
+			strata_buf_printf(
+			    b,
+			    "no statement of this section ran; fix the failing "
+			    "one, then run 'strata force %s%s' and roll it "
+			    "back "
+			    "again",
+			    v, undone);
 		return;
 	}
 	strata_buf_printf(b,
@@ -952,14 +1000,27 @@ static int step_no_tx(strata *s, const struct step *st,
 	unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
 	int rc;
 
-	rc = st->dir == STRATA_UP
-	         ? strata_history_insert(s, m, "dirty", 0)
-	         : strata_history_mark(s, m->version, "dirty", 0, 0);
+	if (st->from > 0) {
+		strata_buf b = STRATA_BUF_INIT;
+		strata_buf_printf(
+		    &b,
+		    "going on with %s_%s at statement %zu of %zu: "
+		    "the statements before it ran in an earlier "
+		    "run",
+		    m->version, m->name, st->from + 1, l->count);
+		strata_session_emit(s, STRATA_EVENT_WARNING, &m->pub, b.ptr);
+		strata_buf_dispose(&b);
+		rc = 0; /* its dirty row is there */
+	} else {
+		rc = st->dir == STRATA_UP
+		         ? strata_history_insert(s, m, "dirty", 0)
+		         : strata_history_mark(s, m->version, "dirty", 0, 0);
+	}
 	if (rc < 0)
 		return rc;
 	if ((rc = set_timeouts(s, st, 0)) < 0)
 		return rc;
-	for (size_t i = 0; i < l->count;) {
+	for (size_t i = st->from; i < l->count;) {
 		size_t j = i + 1;
 		int tries = 1;
 
@@ -978,8 +1039,12 @@ static int step_no_tx(strata *s, const struct step *st,
 			strata_error keep = s->err;
 			strata_buf b = STRATA_BUF_INIT;
 			memset(&s->err, 0, sizeof(s->err));
+			/* up: where a resumed up starts (this part was
+			 * rolled back); down: minus the failed statement */
 			strata_history_mark(s, m->version, "dirty",
-			                    keep.statement_index,
+			                    st->dir == STRATA_UP
+			                        ? (int)i + 1
+			                        : -keep.statement_index,
 			                    now_ms() - t0);
 			strata_error_move(&s->err, &keep);
 			dirty_way_out(&b, m->version, st->dir, i);
@@ -1017,7 +1082,7 @@ static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 		return 0;
 	}
 	t0 = now_ms();
-	if (step_no_tx_flag(st) || alone) {
+	if (step_no_tx_flag(st) || alone || st->from > 0) {
 		rc = step_no_tx(s, st, l, step_no_tx_flag(st) ? NULL : alone,
 		                t0);
 	} else {

@@ -228,7 +228,7 @@ int strata_history_mark(strata *s, const char *version, const char *state,
 	snprintf(dur, sizeof(dur), "%lld", duration_ms);
 	snprintf(failed, sizeof(failed), "%d", failed_statement);
 	p[0] = state;
-	p[1] = failed_statement > 0 ? failed : NULL;
+	p[1] = failed_statement != 0 ? failed : NULL;
 	p[2] = dur;
 	p[3] = version;
 	return hq(s,

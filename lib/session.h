@@ -107,6 +107,8 @@ int strata_history_state(strata *s, const char *version, char **out_state,
                          int *out_found);
 int strata_history_insert(strata *s, const struct migration_file *m,
                           const char *state, long long duration_ms);
+/* failed_statement: for a dirty up, the 1-based statement a resumed up
+ * starts from; for a dirty down, minus the statement that failed. */
 int strata_history_mark(strata *s, const char *version, const char *state,
                         int failed_statement, long long duration_ms);
 int strata_history_delete(strata *s, const char *version);

@@ -47,7 +47,9 @@ static void from_row(strata_status_entry *e, const history_row *r)
 	e->applied_by = r->applied_by;
 	e->db_checksum = r->checksum;
 	e->duration_ms = r->duration_ms;
-	e->failed_statement = r->failed_statement;
+	/* a dirty down is stored as minus its statement (history.c) */
+	e->failed_statement = abs(r->failed_statement);
+	e->dirty_direction = r->failed_statement < 0 ? STRATA_DOWN : STRATA_UP;
 	e->state = strcmp(r->state, "dirty") == 0 ? STRATA_STATE_DIRTY
 	                                          : STRATA_STATE_APPLIED;
 }

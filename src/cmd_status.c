@@ -43,9 +43,14 @@ static json_t *entry_json(const strata_status_entry *e)
 	                    e->db_checksum ? json_string(e->db_checksum)
 	                                   : json_null());
 	json_object_set_new(o, "out_of_order", json_boolean(e->out_of_order));
-	if (e->state == STRATA_STATE_DIRTY)
+	if (e->state == STRATA_STATE_DIRTY) {
 		json_object_set_new(o, "failed_statement",
 		                    json_integer(e->failed_statement));
+		json_object_set_new(o, "failed_direction",
+		                    json_string(e->dirty_direction == STRATA_UP
+		                                    ? "up"
+		                                    : "down"));
+	}
 	return o;
 }
 

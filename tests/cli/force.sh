@@ -30,17 +30,48 @@ test_no_transaction_failure_marks_dirty() {
 	assert_eq "$(sql "select state from strata_migrations where version='001'")" applied
 }
 
-test_up_refuses_while_dirty() {
+test_up_goes_on_where_a_dirty_migration_stopped() {
+	dirty_migs
+	st up
+	assert_rc 1
+	assert_err "fix the cause and run 'strata up' again: it goes on from statement 2"
+	# still failing: it stays dirty, at the same statement
+	st up
+	assert_rc 1
+	assert_err "going on with 002_nt at statement 2 of 3"
+	assert_eq "$(sql "select state || ' ' || failed_statement from strata_migrations where version='002'")" "dirty 2"
+	assert_eq "$(table_exists d)" 0
+	# the cause fixed: statement 1 is not run again, 2 and 3 are, then 003
+	sql "create table no_such_table(id integer)"
+	st up
+	assert_rc 0
+	assert_err "going on with 002_nt at statement 2 of 3"
+	assert_eq "$(sql "select count(*) from no_such_table")" 1
+	assert_eq "$(table_exists c)$(table_exists d)" "11"
+	assert_eq "$(sql "select state || ' ' || coalesce(failed_statement, 0) from strata_migrations where version='002'")" "applied 0"
+	assert_eq "$(hist_versions)" "001,002,003"
+}
+
+test_up_refuses_a_dirty_migration_whose_file_changed() {
 	dirty_migs
 	st up
 	assert_rc 1
 	sql "create table no_such_table(id integer)"
+	# the file is not the one that ran: which statement is next is unknown
+	mig 002_nt.sql '-- strata:up
+-- strata:no-transaction
+create table b(id integer);
+create table bb(id integer);
+insert into no_such_table values (1);
+create table c(id integer);
+-- strata:down
+drop table b;'
 	st up
 	assert_rc 1
 	assert_err "dirty"
+	assert_err "the file has changed since it ran"
 	assert_err "strata force"
 	assert_eq "$(table_exists d)" 0
-	assert_eq "$(sql "select state from strata_migrations where version='002'")" dirty
 	st up --allow-modified --allow-out-of-order
 	assert_rc 1
 	assert_eq "$(table_exists d)" 0
@@ -159,7 +190,13 @@ drop table a;'
 	assert_eq "$(table_exists b)" 0
 	assert_eq "$(table_exists a)" 1
 	assert_eq "$(sql "select state from strata_migrations where version='001'")" dirty
-	assert_eq "$(sql "select failed_statement from strata_migrations where version='001'")" 2
+	assert_eq "$(sql "select failed_statement from strata_migrations where version='001'")" -2
+	# a rollback that stopped half-way is not something up goes on with
+	st up
+	assert_rc 1
+	assert_err "is dirty"
+	st status --json
+	assert_eq "$(printf '%s' "$out" | jq -r '.migrations[0] | "\(.state) \(.failed_statement) \(.failed_direction)"')" "dirty 2 down"
 	st force 001 --pending
 	assert_rc 0
 	assert_eq "$(hist_count)" 0
@@ -205,7 +242,9 @@ drop table nope;'
 	assert_err "statements 1-1 of this rollback ran"
 	assert_err "'strata force 001 --pending' if all of the rollback's changes are in place"
 	assert_err "'strata force 001' if none are"
-	assert_eq "$(sql "select state || ' ' || failed_statement from strata_migrations")" "dirty 2"
+	# a dirty down is recorded as minus its statement (so up does not
+	# take it for an up to go on with)
+	assert_eq "$(sql "select state || ' ' || failed_statement from strata_migrations")" "dirty -2"
 	st force 001 --pending
 	assert_rc 0
 	st status --json

@@ -60,9 +60,11 @@ create index concurrently t_id on t(id);'
 	assert_err "42P07"
 	assert_eq "$(sql "select state || ':' || failed_statement from strata_migrations where version = '002'")" "dirty:2"
 	assert_eq "$(sql "select count(*) from pg_class where relname = 't_id'")" 1
+	# up goes on at statement 2, which fails again the same way
 	st up
 	assert_rc 1
-	assert_err "dirty"
+	assert_err "going on with 002_idx at statement 2 of 2"
+	assert_err "42P07"
 	st force 002
 	assert_rc 0
 	st status --exit-code
@@ -98,7 +100,8 @@ SELECT 1/0;"
 	assert_err "migrations/001_u.up.sql:4:"
 	assert_err "division by zero"
 	assert_err "statements 1-2 of this migration ran and stay done"
-	assert_eq "$(sql "SELECT state || ' ' || failed_statement FROM strata_migrations")" "dirty 4"
+	# the failed part (3-4) was rolled back: up goes on from 3
+	assert_eq "$(sql "SELECT state || ' ' || failed_statement FROM strata_migrations")" "dirty 3"
 	# the failed part was rolled back; what ran before it stays
 	assert_eq "$(table_exists u)" 1
 	assert_eq "$(sql "SELECT count(*) FROM u")" 0
