@@ -97,7 +97,8 @@ typedef enum strata_event_type {
 	STRATA_EVENT_FINDING, /* pre-flight lint of a run: `finding` set */
 	STRATA_EVENT_RETRY,   /* a lock timeout: message says who blocks and
 	                         when the next try is */
-	STRATA_EVENT_BACKUP   /* STRATA_RUN_BACKUP: message is the file */
+	STRATA_EVENT_BACKUP,  /* STRATA_RUN_BACKUP: message is the file */
+	STRATA_EVENT_PROGRESS /* long work (a batched backfill): message */
 } strata_event_type;
 
 struct strata_finding;

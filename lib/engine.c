@@ -17,15 +17,22 @@
 #include <strings.h>
 #include <time.h>
 
+#include "backfill.h"
 #include "error.h"
 #include "session.h"
 #include "split.h"
 #include "lint/lint.h"
 
+/* alone[i]: 0 in a transaction with its neighbours, ALONE it cannot run
+ * in one, ALONE_BATCH a batched backfill (backfill.c) */
+#define ALONE       1
+#define ALONE_BATCH 2
+
 struct step {
 	struct migration_file *m;
 	strata_direction dir;
 	size_t from; /* resuming a dirty up: the first statement to run */
+	int resume;  /* going on with a dirty up: its history row is there */
 };
 
 struct plan {
@@ -73,6 +80,7 @@ static int plan_add(strata *s, struct plan *p, const char *version,
 	st[p->count].m = strata_session_find(s, version);
 	st[p->count].dir = dir;
 	st[p->count].from = 0;
+	st[p->count].resume = 0;
 	p->count++;
 	return 0;
 }
@@ -191,6 +199,7 @@ static int plan_ups(strata *s, const strata_status *st, const char *target,
 			    e->failed_statement > 0
 			        ? (size_t)e->failed_statement - 1
 			        : 0;
+			p->steps[p->count - 1].resume = 1;
 			n++;
 			continue;
 		}
@@ -969,14 +978,48 @@ static int run_segment(strata *s, const struct step *st,
 	return rc;
 }
 
-/* Statement i alone, outside a transaction. */
+struct batch_ctx {
+	strata *s;
+	const struct step *st;
+};
+
+/* Opens one batch's transaction, with the step's timeouts. */
+static int batch_begin(void *data)
+{
+	struct batch_ctx *c = data;
+	long off;
+	int rc;
+
+	if ((rc = c->s->driver->exec(c->s->conn, c->s->driver->begin_sql, &off,
+	                             &c->s->err)) < 0)
+		return rc;
+	if ((rc = set_timeouts(c->s, c->st, 1)) < 0)
+		rollback(c->s);
+	return rc;
+}
+
+/* Statement i alone, outside a transaction; a batched backfill as its
+ * batches. */
 static int run_alone(strata *s, const struct step *st,
-                     const strata_stmt_list *l, size_t i)
+                     const strata_stmt_list *l, size_t i, int batch)
 {
 	long off;
 
 	int rc;
 
+	if (batch) {
+		struct section sec = migration_section(st->m, st->dir);
+		size_t gap =
+		    i ? l->items[i - 1].offset + strlen(l->items[i - 1].sql)
+		      : sec.start;
+		struct batch b;
+		struct batch_ctx ctx = {s, st};
+		strata_batch_find(sec.text, gap, l->items[i].offset, &b);
+		if ((rc = strata_batch_run(s, &st->m->pub, l->items[i].sql, &b,
+		                           batch_begin, &ctx)) < 0)
+			return stmt_failed(s, st->m, st->dir, l, i, 0);
+		return 0;
+	}
 	drop_invalid_index(s, st, l->items[i].sql);
 	if ((rc = backup_drops(s, st, l->items[i].sql)) < 0)
 		return rc;
@@ -1000,7 +1043,7 @@ static int step_no_tx(strata *s, const struct step *st,
 	unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
 	int rc;
 
-	if (st->from > 0) {
+	if (st->resume) {
 		strata_buf b = STRATA_BUF_INIT;
 		strata_buf_printf(
 		    &b,
@@ -1028,12 +1071,15 @@ static int step_no_tx(strata *s, const struct step *st,
 			while (j < l->count && !alone[j])
 				j++;
 		/* a lock timeout rolled back only this part: try it again */
-		while ((rc = alone && !alone[i] ? run_segment(s, st, l, i, j)
-		                                : run_alone(s, st, l, i)) < 0 &&
-		       lock_timed_out(s) &&
-		       lock_retry(s, st,
-		                  l->items[s->err.statement_index - 1].sql,
-		                  tries++, &seed))
+		while (
+		    (rc = alone && !alone[i]
+		              ? run_segment(s, st, l, i, j)
+		              : run_alone(s, st, l, i,
+		                          alone && alone[i] == ALONE_BATCH)) <
+		        0 &&
+		    lock_timed_out(s) &&
+		    lock_retry(s, st, l->items[s->err.statement_index - 1].sql,
+		               tries++, &seed))
 			;
 		if (rc < 0) {
 			strata_error keep = s->err;
@@ -1054,6 +1100,11 @@ static int step_no_tx(strata *s, const struct step *st,
 			return rc;
 		}
 		i = j;
+		/* progress, so that a killed run goes on from here */
+		if (i < l->count && st->dir == STRATA_UP &&
+		    (rc = strata_history_mark(s, m->version, "dirty",
+		                              (int)i + 1, now_ms() - t0)) < 0)
+			return rc;
 	}
 	reset_timeouts(s);
 	return st->dir == STRATA_UP
@@ -1082,8 +1133,8 @@ static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 		return 0;
 	}
 	t0 = now_ms();
-	if (step_no_tx_flag(st) || alone || st->from > 0) {
-		rc = step_no_tx(s, st, l, step_no_tx_flag(st) ? NULL : alone,
+	if (step_no_tx_flag(st) || alone || st->resume) {
+		rc = step_no_tx(s, st, l, alone,
 		                t0);
 	} else {
 		unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
@@ -1147,21 +1198,28 @@ static void end_run(strata *s, int locked, strata_status *st)
 static int find_alone(strata *s, const struct step *st,
                       const strata_stmt_list *l, unsigned char **out)
 {
+	struct section sec = migration_section(st->m, st->dir);
 	int any = 0;
 
 	*out = NULL;
-	if (!is_pg(s) || step_no_tx_flag(st))
-		return 0;
 	if (!(*out = calloc(l->count + 1, 1)))
 		return strata_error_set(&s->err, STRATA_ENOMEM,
 		                        "out of memory");
 	for (size_t i = 0; i < l->count; i++) {
-		int no_tx;
-		strata_pg_statement_info(l->items[i].sql, &no_tx, NULL);
+		size_t gap =
+		    i ? l->items[i - 1].offset + strlen(l->items[i - 1].sql)
+		      : sec.start;
+		struct batch b;
+		int no_tx = step_no_tx_flag(st);
+		if (strata_batch_find(sec.text, gap, l->items[i].offset, &b) >
+		    0)
+			no_tx = ALONE_BATCH;
+		else if (is_pg(s) && !no_tx)
+			strata_pg_statement_info(l->items[i].sql, &no_tx, NULL);
 		(*out)[i] = (unsigned char)no_tx;
 		any |= no_tx;
 	}
-	if (!any) {
+	if (!any || (step_no_tx_flag(st) && !(any & ALONE_BATCH))) {
 		free(*out);
 		*out = NULL;
 	}

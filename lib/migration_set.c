@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backfill.h"
 #include "error.h"
 #include "migration_set.h"
 #include "session.h"
@@ -256,6 +257,16 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				         path, text, w, wlen, eol,
 				         &o->statement_timeout_ms, err)) < 0)
 					return rc;
+			} else if (word_is(text, w, wlen, "batch")) {
+				struct batch b;
+				if (strata_batch_parse(text + w + wlen,
+				                       eol - w - wlen, &b) < 0)
+					return strata_error_at(
+					    err, STRATA_EFORMAT, path, text,
+					    w - 7,
+					    "'strata:batch' takes size=ROWS "
+					    "(1-1000000) and pause=DURATION, "
+					    "like 'size=1000 pause=50ms'");
 			} else if (word_is(text, w, wlen, "ignore") ||
 			           word_is(text, w, wlen, "ignore-file")) {
 				/* lint's: it checks the rule names */
@@ -271,7 +282,8 @@ static int scan_directives(const char *path, const char *text, size_t start,
 				    err, STRATA_EFORMAT, path, text, w - 7,
 				    "unknown directive 'strata:%.*s' (known: "
 				    "no-transaction, lock-timeout, "
-				    "statement-timeout, ignore, ignore-file)",
+				    "statement-timeout, batch, ignore, "
+				    "ignore-file)",
 				    (int)wlen, text + w);
 			}
 		}

@@ -239,6 +239,10 @@ void on_event(const strata_event *ev, void *data)
 		if (!c->quiet && !c->json)
 			printf("backed up the database to %s\n", ev->message);
 		break;
+	case STRATA_EVENT_PROGRESS:
+		if (!c->quiet && !c->json)
+			fprintf(stderr, "strata: %s\n", ev->message);
+		break;
 	case STRATA_EVENT_RETRY:
 		if (!c->quiet)
 			fprintf(stderr, "strata: %s\n", ev->message);
