@@ -18,22 +18,11 @@
 #include <time.h>
 
 #include "backfill.h"
+#include "engine.h"
 #include "error.h"
 #include "session.h"
 #include "split.h"
 #include "lint/lint.h"
-
-/* alone[i]: 0 in a transaction with its neighbours, ALONE it cannot run
- * in one, ALONE_BATCH a batched backfill (backfill.c) */
-#define ALONE       1
-#define ALONE_BATCH 2
-
-struct step {
-	struct migration_file *m;
-	strata_direction dir;
-	size_t from; /* resuming a dirty up: the first statement to run */
-	int resume;  /* going on with a dirty up: its history row is there */
-};
 
 struct plan {
 	struct step *steps; /* owned */
@@ -485,190 +474,6 @@ static int step_statements(strata *s, const struct step *st, int no_tx,
 }
 
 /* Runs a step in one transaction with its history row.  1 = skipped. */
-/* ---- lock timeouts (PostgreSQL) ---- */
-
-static int is_pg(const strata *s)
-{
-	return s->driver->dialect == STRATA_DIALECT_POSTGRES;
-}
-
-static int step_lock_timeout(const strata *s, const struct step *st)
-{
-	int v = st->m->lock_timeout_ms[st->dir];
-	return v >= 0 ? v : s->lock_timeout_ms;
-}
-
-/*
- * Sets the step's lock_timeout and statement_timeout: for the transaction
- * (SET LOCAL) or, outside one, for the session until reset_timeouts().
- */
-static int set_timeouts(strata *s, const struct step *st, int local)
-{
-	int stmt = st->m->statement_timeout_ms[st->dir];
-	char sql[96];
-	long off;
-	int rc;
-
-	if (!is_pg(s))
-		return 0;
-	snprintf(sql, sizeof(sql), "SET %slock_timeout = %d",
-	         local ? "LOCAL " : "", step_lock_timeout(s, st));
-	if ((rc = s->driver->exec(s->conn, sql, &off, &s->err)) < 0)
-		return rc;
-	snprintf(sql, sizeof(sql), "SET %sstatement_timeout = %d",
-	         local ? "LOCAL " : "",
-	         stmt >= 0 ? stmt : s->statement_timeout_ms);
-	return s->driver->exec(s->conn, sql, &off, &s->err);
-}
-
-static void reset_timeouts(strata *s)
-{
-	strata_error scratch = {0};
-	long off;
-
-	if (!is_pg(s))
-		return;
-	s->driver->exec(s->conn, "RESET lock_timeout", &off, &scratch);
-	s->driver->exec(s->conn, "RESET statement_timeout", &off, &scratch);
-	strata_error_dispose(&scratch);
-}
-
-/* Whether the last failure was a lock timeout (55P03). */
-static int lock_timed_out(const strata *s)
-{
-	return s->err.sqlstate && strcmp(s->err.sqlstate, "55P03") == 0;
-}
-
-static int blocker_row(void *data, int ncols, const char *const *v)
-{
-	strata_buf *b = data;
-
-	if (ncols < 5)
-		return 1;
-	strata_buf_printf(b, "pid %s (%s for %s s, holding '%s'), running: %s",
-	                  v[0] ? v[0] : "?", v[1] && *v[1] ? v[1] : "?",
-	                  v[2] ? v[2] : "?", v[4] ? v[4] : "?",
-	                  v[3] ? v[3] : "");
-	return 1;
-}
-
-static int blocker_row_any(void *data, int ncols, const char *const *v)
-{
-	(void)ncols;
-	(void)v;
-	*(int *)data = 1;
-	return 1;
-}
-
-/*
- * Who holds a lock on the tables the timed-out statement needs: the
- * longest-running such session, from pg_locks and pg_stat_activity.
- * Appends "" when nobody does any more.
- */
-static void describe_blocker(strata *s, const char *sql, strata_buf *out)
-{
-	static const char q[] =
-	    "SELECT a.pid, a.state, "
-	    "coalesce(extract(epoch FROM now() - coalesce(a.xact_start, "
-	    "a.query_start))::bigint, 0), "
-	    "left(regexp_replace(a.query, '[[:space:]]+', ' ', 'g'), 120), "
-	    "c.relname "
-	    "FROM pg_catalog.pg_locks l "
-	    "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-	    "JOIN pg_catalog.pg_class c ON c.oid = l.relation "
-	    "WHERE l.granted AND a.pid <> pg_catalog.pg_backend_pid() "
-	    "AND c.relnamespace <> 'pg_catalog'::regnamespace "
-	    "AND ($1 = '' OR l.relation IN (SELECT pg_catalog.to_regclass(x) "
-	    "FROM unnest(string_to_array($1, chr(10))) x)) "
-	    "ORDER BY 3 DESC LIMIT 1";
-	strata_buf tables = STRATA_BUF_INIT;
-	strata_error scratch = {0};
-	const char *param;
-
-	strata_pg_statement_tables(sql, &tables);
-	param = tables.ptr;
-	s->driver->query(s->conn, q, 1, &param, blocker_row, out, &scratch);
-	strata_error_dispose(&scratch);
-	strata_buf_dispose(&tables);
-}
-
-/* Milliseconds before try `next` (2, 3, ...): exponential from 200 ms,
- * capped at 10 s, each drawn from [half, full] so that two deployers
- * retrying together drift apart. */
-static int backoff_ms(int next, unsigned *seed)
-{
-	long long full = 200;
-
-	for (int i = 2; i < next && full < 10000; i++)
-		full *= 2;
-	if (full > 10000)
-		full = 10000;
-	return (int)(full / 2 + rand_r(seed) % (full / 2 + 1));
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/*
- * After a lock timeout in statement `sql`: says who blocks, waits, and
- * returns 1 to try again, or 0 when the tries are used up (then the
- * error says so and names the blocker).
- */
-static int lock_retry(strata *s, const struct step *st, const char *sql,
-                      int tries_done, unsigned *seed)
-{
-	strata_buf who = STRATA_BUF_INIT, msg = STRATA_BUF_INIT;
-	int wait;
-
-	describe_blocker(s, sql, &who);
-	if (tries_done >= s->lock_tries) {
-		strata_buf_printf(
-		    &msg,
-		    "gave up after %d tr%s: each waited %d ms for a "
-		    "lock and was rolled back%s",
-		    tries_done, tries_done == 1 ? "y" : "ies",
-		    step_lock_timeout(s, st),
-		    st->m->pub.flags &
-		            (st->dir == STRATA_UP ? STRATA_MIG_UP_NO_TX
-		                                  : STRATA_MIG_DOWN_NO_TX)
-		        ? ""
-		        : ", so nothing changed");
-		if (who.len)
-			strata_buf_printf(&msg, "; blocked by %s", who.ptr);
-		strata_error_field(&s->err.detail, msg.ptr);
-		if (!s->err.way_out)
-			strata_error_field(
-			    &s->err.way_out,
-			    "end the blocking session (or wait for it), then "
-			    "run "
-			    "again; --lock-tries and --lock-timeout give it "
-			    "longer");
-		strata_buf_dispose(&who);
-		strata_buf_dispose(&msg);
-		return 0;
-	}
-	wait = backoff_ms(tries_done + 1, seed);
-	strata_buf_printf(&msg,
-	                  "%s_%s: lock_timeout (%d ms) in statement %d, try %d "
-	                  "of %d in %.1f s",
-	                  st->m->version, st->m->name, step_lock_timeout(s, st),
-	                  s->err.statement_index, tries_done + 1, s->lock_tries,
-	                  wait / 1000.0);
-	if (who.len)
-		strata_buf_printf(&msg, "; blocked by %s", who.ptr);
-	strata_session_emit(s, STRATA_EVENT_RETRY, &st->m->pub, msg.ptr);
-	strata_buf_dispose(&who);
-	strata_buf_dispose(&msg);
-	sleep_ms(wait);
-	return 1;
-}
-
-static int backup_drops(strata *s, const struct step *st, const char *sql);
-
 static int step_in_tx(strata *s, const struct step *st,
                       const strata_stmt_list *l, long long t0)
 {
@@ -679,7 +484,7 @@ static int step_in_tx(strata *s, const struct step *st,
 	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
 	                          &s->err)) < 0)
 		return rc;
-	if ((rc = set_timeouts(s, st, 1)) < 0) {
+	if ((rc = strata_set_timeouts(s, st, 1)) < 0) {
 		rollback(s);
 		return rc;
 	}
@@ -698,7 +503,7 @@ static int step_in_tx(strata *s, const struct step *st,
 		}
 	}
 	for (size_t i = 0; i < l->count; i++) {
-		if ((rc = backup_drops(s, st, l->items[i].sql)) < 0) {
+		if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0) {
 			rollback(s);
 			return rc;
 		}
@@ -762,191 +567,6 @@ static void dirty_way_out(strata_buf *b, const char *v, strata_direction dir,
  * Runs a step outside a transaction.  The history row says "dirty" while it
  * runs, so a failure or a crash half-way is never mistaken for done.
  */
-/*
- * A CREATE INDEX CONCURRENTLY that failed leaves its index behind, INVALID,
- * and running the statement again then fails on the name.  Drops such a
- * leftover before the statement runs, and says so.
- */
-static void drop_invalid_index(strata *s, const struct step *st,
-                               const char *sql)
-{
-	static const char q[] =
-	    "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
-	    "pg_catalog.to_regclass($1) AND NOT indisvalid";
-	strata_buf name = STRATA_BUF_INIT, drop = STRATA_BUF_INIT;
-	strata_error scratch = {0};
-	const char *param;
-	int no_tx, found = 0;
-	long off;
-
-	if (!is_pg(s))
-		return;
-	strata_pg_statement_info(sql, &no_tx, &name);
-	param = name.ptr;
-	if (name.len &&
-	    s->driver->query(s->conn, q, 1, &param, blocker_row_any, &found,
-	                     &scratch) >= 0 &&
-	    found) {
-		strata_buf_printf(&drop, "DROP INDEX CONCURRENTLY IF EXISTS %s",
-		                  name.ptr);
-		if (s->driver->exec(s->conn, drop.ptr, &off, &scratch) >= 0) {
-			strata_buf_clear(&drop);
-			strata_buf_printf(
-			    &drop,
-			    "dropped the invalid index %s that a "
-			    "failed CREATE INDEX CONCURRENTLY left "
-			    "behind, to build it again",
-			    name.ptr);
-			strata_session_emit(s, STRATA_EVENT_WARNING,
-			                    &st->m->pub, drop.ptr);
-		}
-	}
-	strata_error_dispose(&scratch);
-	strata_buf_dispose(&name);
-	strata_buf_dispose(&drop);
-}
-
-/* ---- data backups before a drop (PostgreSQL) ---- */
-
-static int text_row(void *data, int ncols, const char *const *v)
-{
-	if (ncols > 0 && v[0])
-		strata_buf_puts(data, v[0]);
-	return 1;
-}
-
-static void lint_put_ident_pg(strata_buf *b, const char *name)
-{
-	lint_put_ident(b, name, STRATA_DIALECT_POSTGRES);
-}
-
-/* "schema.table" as SQL, each part quoted where needed. */
-static void put_table(strata_buf *b, const char *table)
-{
-	const char *dot = strchr(table, '.');
-
-	if (dot) {
-		char *schema = strndup(table, (size_t)(dot - table));
-		if (schema)
-			lint_put_ident_pg(b, schema);
-		free(schema);
-		strata_buf_putc(b, '.');
-		table = dot + 1;
-	}
-	lint_put_ident_pg(b, table);
-}
-
-/*
- * Before a statement drops a table or a column, copies what it drops
- * into the strata_backup schema, in the same transaction: the table as
- * it is, or the column with the primary key that finds its rows again.
- */
-static int backup_drops(strata *s, const struct step *st, const char *sql)
-{
-	static const char exists_q[] =
-	    "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL";
-	static const char pk_q[] =
-	    "SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY "
-	    "array_position(i.indkey, a.attnum)) FROM pg_catalog.pg_index i "
-	    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND "
-	    "a.attnum = ANY(i.indkey) WHERE i.indrelid = "
-	    "pg_catalog.to_regclass($1) AND i.indisprimary";
-	strata_buf drops = STRATA_BUF_INIT;
-	strata_error scratch = {0};
-	long off;
-	int rc = 0;
-
-	if (!is_pg(s) || !s->data_backup || st->dir != STRATA_UP)
-		return 0;
-	strata_pg_statement_drops(sql, &drops);
-	for (char *line = drops.ptr, *nl; rc == 0 && *line; line = nl + 1) {
-		strata_buf q = STRATA_BUF_INIT, found = STRATA_BUF_INIT,
-		           pk = STRATA_BUF_INIT, name = STRATA_BUF_INIT;
-		char *tab, *col;
-		const char *param;
-
-		if (!(nl = strchr(line, '\n')))
-			break;
-		*nl = '\0';
-		tab = line;
-		col = strchr(line, '\t');
-		*col++ = '\0';
-		param = tab;
-		s->driver->query(s->conn, exists_q, 1, &param, text_row, &found,
-		                 &scratch);
-		if (!found.len) /* DROP ... IF EXISTS of nothing */
-			goto next;
-		strata_buf_printf(&name, "%s_%s%s%s", st->m->version, tab,
-		                  *col ? "_" : "", col);
-		for (char *p = name.ptr; *p; p++)
-			if (*p == '.')
-				*p = '_';
-		if (name.len > 60)
-			name.ptr[60] = '\0';
-		/* an earlier copy under that name (a redo) is kept too */
-		for (int n = 2; n < 100; n++) {
-			strata_buf there = STRATA_BUF_INIT,
-			           full = STRATA_BUF_INIT;
-			const char *p2;
-			int taken;
-			strata_buf_puts(&full, "strata_backup.");
-			lint_put_ident_pg(&full, name.ptr);
-			p2 = full.ptr;
-			s->driver->query(s->conn, exists_q, 1, &p2, text_row,
-			                 &there, &scratch);
-			taken = there.len > 0;
-			strata_buf_dispose(&there);
-			strata_buf_dispose(&full);
-			if (!taken)
-				break;
-			name.len = strlen(name.ptr);
-			if (n > 2)
-				name.len =
-				    (size_t)(strrchr(name.ptr, '_') - name.ptr);
-			name.ptr[name.len] = '\0';
-			strata_buf_printf(&name, "_%d", n);
-		}
-		if (*col) {
-			s->driver->query(s->conn, pk_q, 1, &param, text_row,
-			                 &pk, &scratch);
-			if (!pk.len)
-				strata_buf_puts(&pk, "ctid::text AS ctid");
-		}
-		strata_buf_puts(&q, "CREATE TABLE strata_backup.");
-		lint_put_ident_pg(&q, name.ptr);
-		if (*col) {
-			strata_buf_printf(&q, " AS SELECT %s, ", pk.ptr);
-			lint_put_ident_pg(&q, col);
-			strata_buf_puts(&q, " FROM ");
-		} else {
-			strata_buf_puts(&q, " AS TABLE ");
-		}
-		put_table(&q, tab);
-		if ((rc = s->driver->exec(s->conn,
-		                          "CREATE SCHEMA IF NOT EXISTS "
-		                          "strata_backup",
-		                          &off, &s->err)) < 0)
-			goto next;
-		if ((rc = s->driver->exec(s->conn, q.ptr, &off, &s->err)) < 0)
-			goto next;
-		strata_buf_clear(&q);
-		strata_buf_printf(&q,
-		                  "kept a copy of '%s%s%s' in "
-		                  "strata_backup.%s before the drop",
-		                  tab, *col ? "." : "", col, name.ptr);
-		strata_session_emit(s, STRATA_EVENT_WARNING, &st->m->pub,
-		                    q.ptr);
-	next:
-		strata_buf_dispose(&q);
-		strata_buf_dispose(&found);
-		strata_buf_dispose(&pk);
-		strata_buf_dispose(&name);
-	}
-	strata_error_dispose(&scratch);
-	strata_buf_dispose(&drops);
-	return rc;
-}
-
 /* Statements [a, b) of l in one transaction with the step's timeouts. */
 static int run_segment(strata *s, const struct step *st,
                        const strata_stmt_list *l, size_t a, size_t b)
@@ -957,12 +577,12 @@ static int run_segment(strata *s, const struct step *st,
 	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
 	                          &s->err)) < 0)
 		return rc;
-	if ((rc = set_timeouts(s, st, 1)) < 0) {
+	if ((rc = strata_set_timeouts(s, st, 1)) < 0) {
 		rollback(s);
 		return rc;
 	}
 	for (size_t i = a; i < b; i++) {
-		if ((rc = backup_drops(s, st, l->items[i].sql)) < 0) {
+		if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0) {
 			rollback(s);
 			return rc;
 		}
@@ -993,7 +613,7 @@ static int batch_begin(void *data)
 	if ((rc = c->s->driver->exec(c->s->conn, c->s->driver->begin_sql, &off,
 	                             &c->s->err)) < 0)
 		return rc;
-	if ((rc = set_timeouts(c->s, c->st, 1)) < 0)
+	if ((rc = strata_set_timeouts(c->s, c->st, 1)) < 0)
 		rollback(c->s);
 	return rc;
 }
@@ -1020,8 +640,8 @@ static int run_alone(strata *s, const struct step *st,
 			return stmt_failed(s, st->m, st->dir, l, i, 0);
 		return 0;
 	}
-	drop_invalid_index(s, st, l->items[i].sql);
-	if ((rc = backup_drops(s, st, l->items[i].sql)) < 0)
+	strata_drop_invalid_index(s, st, l->items[i].sql);
+	if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0)
 		return rc;
 	if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0)
 		return stmt_failed(s, st->m, st->dir, l, i, off);
@@ -1061,7 +681,7 @@ static int step_no_tx(strata *s, const struct step *st,
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = set_timeouts(s, st, 0)) < 0)
+	if ((rc = strata_set_timeouts(s, st, 0)) < 0)
 		return rc;
 	for (size_t i = st->from; i < l->count;) {
 		size_t j = i + 1;
@@ -1071,15 +691,15 @@ static int step_no_tx(strata *s, const struct step *st,
 			while (j < l->count && !alone[j])
 				j++;
 		/* a lock timeout rolled back only this part: try it again */
-		while (
-		    (rc = alone && !alone[i]
-		              ? run_segment(s, st, l, i, j)
-		              : run_alone(s, st, l, i,
-		                          alone && alone[i] == ALONE_BATCH)) <
-		        0 &&
-		    lock_timed_out(s) &&
-		    lock_retry(s, st, l->items[s->err.statement_index - 1].sql,
-		               tries++, &seed))
+		while ((rc = alone && !alone[i]
+		                 ? run_segment(s, st, l, i, j)
+		                 : run_alone(s, st, l, i,
+		                             alone && alone[i] ==
+		                                          ALONE_BATCH)) < 0 &&
+		       strata_lock_timed_out(s) &&
+		       strata_lock_retry(
+		           s, st, l->items[s->err.statement_index - 1].sql,
+		           tries++, &seed))
 			;
 		if (rc < 0) {
 			strata_error keep = s->err;
@@ -1096,7 +716,7 @@ static int step_no_tx(strata *s, const struct step *st,
 			dirty_way_out(&b, m->version, st->dir, i);
 			free(s->err.way_out);
 			s->err.way_out = strata_buf_detach(&b);
-			reset_timeouts(s);
+			strata_reset_timeouts(s);
 			return rc;
 		}
 		i = j;
@@ -1106,7 +726,7 @@ static int step_no_tx(strata *s, const struct step *st,
 		                              (int)i + 1, now_ms() - t0)) < 0)
 			return rc;
 	}
-	reset_timeouts(s);
+	strata_reset_timeouts(s);
 	return st->dir == STRATA_UP
 	           ? strata_history_mark(s, m->version, "applied", 0,
 	                                 now_ms() - t0)
@@ -1134,17 +754,16 @@ static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 	}
 	t0 = now_ms();
 	if (step_no_tx_flag(st) || alone || st->resume) {
-		rc = step_no_tx(s, st, l, alone,
-		                t0);
+		rc = step_no_tx(s, st, l, alone, t0);
 	} else {
 		unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
 		int tries = 1;
 		/* a lock timeout rolled the migration back: try it again */
 		while ((rc = step_in_tx(s, st, l, t0)) == STRATA_EDB &&
-		       lock_timed_out(s) &&
-		       lock_retry(s, st,
-		                  l->items[s->err.statement_index - 1].sql,
-		                  tries++, &seed))
+		       strata_lock_timed_out(s) &&
+		       strata_lock_retry(
+		           s, st, l->items[s->err.statement_index - 1].sql,
+		           tries++, &seed))
 			t0 = now_ms();
 	}
 	if (rc == 1)
@@ -1214,7 +833,7 @@ static int find_alone(strata *s, const struct step *st,
 		if (strata_batch_find(sec.text, gap, l->items[i].offset, &b) >
 		    0)
 			no_tx = ALONE_BATCH;
-		else if (is_pg(s) && !no_tx)
+		else if (strata_is_pg(s) && !no_tx)
 			strata_pg_statement_info(l->items[i].sql, &no_tx, NULL);
 		(*out)[i] = (unsigned char)no_tx;
 		any |= no_tx;

@@ -1,0 +1,47 @@
+/*
+ * The engine's insides shared by engine.c (planning and running),
+ * run_timeouts.c (lock timeouts and retries) and run_drops.c (what is done
+ * before a drop).  Not visible outside the library.
+ */
+#ifndef STRATA_ENGINE_H
+#define STRATA_ENGINE_H
+
+#include "session.h"
+
+/* alone[i]: 0 in a transaction with its neighbours, ALONE it cannot run
+ * in one, ALONE_BATCH a batched backfill (backfill.c) */
+#define ALONE       1
+#define ALONE_BATCH 2
+
+struct step {
+	struct migration_file *m;
+	strata_direction dir;
+	size_t from; /* resuming a dirty up: the first statement to run */
+	int resume;  /* going on with a dirty up: its history row is there */
+};
+
+/* ---- run_timeouts.c: lock timeouts and retries (PostgreSQL) ---- */
+
+int strata_is_pg(const strata *s);
+/* The lock_timeout a step runs with: its directive's, else the session's */
+int strata_step_lock_timeout(const strata *s, const struct step *st);
+/* SET [LOCAL] lock_timeout and statement_timeout for the step (no-op on
+ * SQLite); strata_reset_timeouts() puts the session's defaults back. */
+int strata_set_timeouts(strata *s, const struct step *st, int local);
+void strata_reset_timeouts(strata *s);
+/* Whether the last failure was a lock timeout (55P03). */
+int strata_lock_timed_out(const strata *s);
+/* After a lock timeout in `sql`: names the blocker, waits, returns 1 to
+ * try again; 0 when the tries are used up (the error then says so). */
+int strata_lock_retry(strata *s, const struct step *st, const char *sql,
+                      int tries_done, unsigned *seed);
+
+/* ---- run_drops.c: before a statement drops something ---- */
+
+/* Copies a table or column an up drops into strata_backup (PostgreSQL). */
+int strata_backup_drops(strata *s, const struct step *st, const char *sql);
+/* Drops the INVALID index a failed CREATE INDEX CONCURRENTLY left. */
+void strata_drop_invalid_index(strata *s, const struct step *st,
+                               const char *sql);
+
+#endif
