@@ -31,6 +31,7 @@ struct cli {
 	const struct command *cmd;
 	strata *s;        /* opened by main for commands that need it */
 	json_t *events;   /* --json: the migrations run, in order */
+	json_t *notes;    /* --json: retries, progress, backups, findings */
 	int dry_shown;    /* dry run: statements printed */
 };
 

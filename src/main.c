@@ -434,18 +434,22 @@ int main(int argc, char **argv)
 			return cmd_help.run(&c, 1, name);
 		}
 	}
-	if (c.json)
+	if (c.json) {
 		c.events = json_array();
+		c.notes = json_array();
+	}
 	if (c.cmd != &cmd_help && load_run_config(&c) < 0)
 		return EXIT_USAGE;
 	if (c.cmd != &cmd_help &&
 	    (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
 		strata_free(c.s);
 		json_decref(c.events);
+		json_decref(c.notes);
 		return -rc;
 	}
 	rc = c.cmd->run(&c, argc - optind, argv + optind);
 	strata_free(c.s);
 	json_decref(c.events);
+	json_decref(c.notes);
 	return rc;
 }

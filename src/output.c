@@ -144,6 +144,8 @@ void out_error(struct cli *c, int rc)
 		                    e ? json_error(e, rc) : json_string(msg));
 		if (c->events)
 			json_object_set(doc, "migrations", c->events);
+		if (c->notes)
+			json_object_set(doc, "events", c->notes);
 		out_json(doc);
 	}
 }
@@ -173,6 +175,33 @@ static void record(struct cli *c, const strata_event *ev, const char *what)
 	json_object_set_new(o, "action", json_string(what));
 	json_object_set_new(o, "duration_ms", json_integer(ev->duration_ms));
 	json_array_append_new(c->events, o);
+}
+
+/* --json: what a run said along the way, in order. */
+static void note(struct cli *c, const char *kind, const strata_event *ev)
+{
+	json_t *o;
+
+	if (!c->notes)
+		return;
+	o = json_object();
+	json_object_set_new(o, "event", json_string(kind));
+	if (ev->migration)
+		json_object_set_new(o, "version",
+		                    json_string(ev->migration->version));
+	if (ev->finding) {
+		json_object_set_new(o, "rule", json_string(ev->finding->rule));
+		json_object_set_new(
+		    o, "severity",
+		    json_string(strata_severity_name(ev->finding->severity)));
+		if (ev->finding->file)
+			json_object_set_new(o, "file",
+			                    json_string(ev->finding->file));
+		json_object_set_new(o, "line", json_integer(ev->finding->line));
+	}
+	json_object_set_new(o, "message",
+	                    json_string(ev->message ? ev->message : ""));
+	json_array_append_new(c->notes, o);
 }
 
 void on_event(const strata_event *ev, void *data)
@@ -231,19 +260,23 @@ void on_event(const strata_event *ev, void *data)
 			fprintf(stderr, "strata: server: %s\n", ev->message);
 		break;
 	case STRATA_EVENT_FINDING:
+		note(c, "finding", ev);
 		/* the pre-flight's findings: errors always, others unless -q */
 		if (!c->quiet || ev->finding->severity == STRATA_SEVERITY_ERROR)
 			out_finding(c, stderr, ev->finding);
 		break;
 	case STRATA_EVENT_BACKUP:
+		note(c, "backup", ev);
 		if (!c->quiet && !c->json)
 			printf("backed up the database to %s\n", ev->message);
 		break;
 	case STRATA_EVENT_PROGRESS:
+		note(c, "progress", ev);
 		if (!c->quiet && !c->json)
 			fprintf(stderr, "strata: %s\n", ev->message);
 		break;
 	case STRATA_EVENT_RETRY:
+		note(c, "retry", ev);
 		if (!c->quiet)
 			fprintf(stderr, "strata: %s\n", ev->message);
 		break;

@@ -81,6 +81,7 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 		json_object_set_new(doc, "ok", json_true());
 		json_object_set_new(doc, "dry_run", json_boolean(c->dry_run));
 		json_object_set(doc, "migrations", c->events);
+		json_object_set(doc, "events", c->notes);
 		out_json(doc);
 	} else if (!c->quiet && done == 0 && !c->dry_run) {
 		printf("nothing to do: %s\n",

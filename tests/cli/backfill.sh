@@ -98,3 +98,15 @@ UPDATE t SET done = id WHERE done IS NULL;"
 	assert_eq "$(sql "SELECT count(*) FROM t WHERE done = id")" 100000
 	assert_eq "$(sql "SELECT state FROM strata_migrations WHERE version = '002'")" applied
 }
+
+test_backfill_progress_in_json() {
+	rows 200
+	mig 002_fill.up.sql "-- strata:batch size=50
+UPDATE t SET done = 1 WHERE done IS NULL;"
+	mig 002_fill.down.sql "SELECT 1;"
+	st up --json
+	assert_rc 0
+	assert_eq "$(printf '%s' "$out" | jq -r '[.events[] | select(.event == "progress")][-1] | "\(.version) \(.message | test("^002_fill: backfill 200 of 200 rows [(][0-9]+ rows/s[)]$"))"')" \
+		"002 true"
+	assert_eq "$(printf '%s' "$out" | jq -r '.migrations[0].action')" applied
+}

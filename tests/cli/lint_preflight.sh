@@ -93,3 +93,11 @@ test_preflight_redo_and_goto_check_the_up_they_run() {
 	st down
 	assert_rc 0
 }
+
+test_preflight_findings_in_json() {
+	mig 001_create_t.up.sql "CREATE TABLE t (id int PRIMARY KEY);"
+	st up --json
+	assert_rc 0
+	assert_eq "$(printf '%s' "$out" | jq -r '.events[] | select(.rule == "missing-down") | "\(.event) \(.severity) \(.file)"')" \
+		"finding warning migrations/001_create_t.up.sql"
+}
