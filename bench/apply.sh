@@ -30,10 +30,7 @@ AS_PG=() # prefix that runs a command as the server's owner
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-	if [ "$PG_RUNNING" = 1 ]; then
-		"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1 || true
-	fi
-	[ -n "$PGTMP" ] && rm -rf "$PGTMP"
+	pg_server_stop fast
 	rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -1,7 +1,7 @@
 # Shared by the benchmarks (sourced): a throwaway PostgreSQL server and
 # dbmate from npm.  The caller sets ROOT, WORK, PEERS, PGPORT_BENCH, declares
-# UNAVAIL (an associative array) and log(), and stops the server on exit
-# when PG_RUNNING=1 (pg_ctl -D "$PGTMP/data" stop, as AS_PG).
+# UNAVAIL (an associative array) and log(), and calls pg_server_stop on
+# exit.
 
 # Starts the server in a new temporary directory, PGTMP: initdb, a unix
 # socket only, defaults otherwise.  Sets PG_BIN, PGTMP, AS_PG, PG_RUNNING,
@@ -40,6 +40,17 @@ pg_server_start() {
 		>/dev/null 2>&1 || { PG_SKIP="server did not start: $(tail -n1 "$PGTMP/server.log" 2>/dev/null)"; return 1; }
 	PG_RUNNING=1
 	PGCONN="host=$PGTMP port=$PGPORT_BENCH user=postgres"
+}
+
+# Stops the server (MODE: fast, or immediate when clients may still be
+# busy) and removes its directory; safe to call when none was started.
+pg_server_stop() {
+	if [ "${PG_RUNNING:-0}" = 1 ]; then
+		"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+		PG_RUNNING=0
+	fi
+	[ -n "${PGTMP:-}" ] && rm -rf "$PGTMP"
+	return 0
 }
 
 # Sets DBMATE, installing it into bench/.peers on the first run; or says

@@ -52,10 +52,7 @@ BG=()    # pids of the background jobs of the current round (load, blocker)
 cleanup() {
 	local p
 	for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-	if [ "$PG_RUNNING" = 1 ]; then
-		"${AS_PG[@]}" "$PG_BIN/pg_ctl" -D "$PGTMP/data" -m immediate -w stop >/dev/null 2>&1 || true
-	fi
-	[ -n "$PGTMP" ] && rm -rf "$PGTMP"
+	pg_server_stop immediate
 	rm -rf "$WORK"
 }
 trap cleanup EXIT

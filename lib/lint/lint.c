@@ -249,6 +249,24 @@ struct lint_touch *lint_touch(struct lint_stmt *st, const char *name,
 	return t;
 }
 
+int lint_touch_risk_common(const struct lint_touch *t, char *why, size_t n,
+                           strata_risk *out)
+{
+	if (t->effects & STRATA_TOUCH_NEW) {
+		snprintf(why, n,
+		         "%s is new in this migration: nobody waits on it",
+		         t->name);
+		*out = STRATA_RISK_LOW;
+		return 1;
+	}
+	if (t->effects & STRATA_TOUCH_DATA_LOSS) {
+		snprintf(why, n, "data in %s is deleted for good", t->name);
+		*out = STRATA_RISK_HIGH;
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- reporting ---- */
 
 void lint_location(struct lint *L, size_t offset, int *line, int *column)

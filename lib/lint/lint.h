@@ -216,6 +216,11 @@ struct lint_touch *lint_touch(struct lint_stmt *st, const char *name,
                               strata_lock_mode lock, unsigned effects,
                               int nocase);
 
+/* The risk every dialect agrees on: a table new in this migration (low)
+ * or data deleted (high).  1 with *out and `why` set, else 0. */
+int lint_touch_risk_common(const struct lint_touch *t, char *why, size_t n,
+                           strata_risk *out);
+
 /* Whether `table` was created earlier in this section. */
 int lint_created_here(const struct lint *L, const char *table);
 

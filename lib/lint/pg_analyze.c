@@ -1034,17 +1034,8 @@ static strata_risk touch_risk(struct lint *L, const struct lint_touch *t,
 	struct live_table lt = {0, -1, -1};
 	strata_risk r;
 
-	if (t->effects & STRATA_TOUCH_NEW) {
-		snprintf(why, n,
-		         "%s is new in this migration: nobody waits "
-		         "on it",
-		         t->name);
-		return STRATA_RISK_LOW;
-	}
-	if (t->effects & STRATA_TOUCH_DATA_LOSS) {
-		snprintf(why, n, "data in %s is deleted for good", t->name);
-		return STRATA_RISK_HIGH;
-	}
+	if (lint_touch_risk_common(t, why, n, &r))
+		return r;
 	if ((t->effects & (STRATA_TOUCH_REWRITE | STRATA_TOUCH_SCAN)) &&
 	    t->lock >= STRATA_LOCK_SHARE) {
 		snprintf(why, n, "%s on %s (%s) while every row is %s", lock,
@@ -1253,12 +1244,13 @@ int strata_pg_statement_drops(const char *sql, strata_buf *out)
 		    n->drop_stmt->remove_type ==
 		        PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
 			for (size_t k = 0; k < n->drop_stmt->n_objects; k++) {
-				const PgQuery__Node *o = n->drop_stmt->objects[k];
+				const PgQuery__Node *o =
+				    n->drop_stmt->objects[k];
 				char name[256];
 				if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 					continue;
-				join_names(o->list->items, o->list->n_items, name,
-				           sizeof(name));
+				join_names(o->list->items, o->list->n_items,
+				           name, sizeof(name));
 				strata_buf_printf(out, "%s\t\n", name);
 			}
 		} else if (n->node_case ==
@@ -1276,8 +1268,8 @@ int strata_pg_statement_drops(const char *sql, strata_buf *out)
 				if (c->subtype ==
 				        PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn &&
 				    c->name && *c->name)
-					strata_buf_printf(out, "%s\t%s\n", table,
-					                  c->name);
+					strata_buf_printf(out, "%s\t%s\n",
+					                  table, c->name);
 			}
 			free(table);
 		}

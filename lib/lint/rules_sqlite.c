@@ -1416,7 +1416,6 @@ static struct lint_touch *touch(struct lint_stmt *st, const char *name,
 	return lint_touch(st, name, lock, effects, 1);
 }
 
-
 #define DBW STRATA_LOCK_DATABASE_WRITE
 
 /* The first INSERT, REPLACE, UPDATE, DELETE or SELECT outside parentheses
@@ -1656,17 +1655,10 @@ static void classify(struct lint *L, struct lint_stmt *st, const struct toks *T)
 
 static strata_risk touch_risk(const struct lint_touch *t, char *why, size_t n)
 {
-	if (t->effects & STRATA_TOUCH_NEW) {
-		snprintf(why, n,
-		         "%s is new in this migration: nobody waits "
-		         "on it",
-		         t->name);
-		return STRATA_RISK_LOW;
-	}
-	if (t->effects & STRATA_TOUCH_DATA_LOSS) {
-		snprintf(why, n, "data in %s is deleted for good", t->name);
-		return STRATA_RISK_HIGH;
-	}
+	strata_risk r;
+
+	if (lint_touch_risk_common(t, why, n, &r))
+		return r;
 	if (t->effects & STRATA_TOUCH_REWRITE) {
 		snprintf(why, n,
 		         "every row of %s is written while the "
@@ -1845,7 +1837,6 @@ static void new_name(char *out, size_t n, const char *braw)
 	else
 		snprintf(out, n, "new_%s", braw);
 }
-
 
 /* A name made from parts ("orders_email_key"), quoted when it must be. */
 static const char *sqlname(char *out, size_t n, const char *fmt, ...)
