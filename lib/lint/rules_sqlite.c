@@ -24,483 +24,8 @@
 #include <strings.h>
 
 #include "lint.h"
+#include "sqlite_tokens.h"
 #include "strata/buf.h"
-
-#define NONE    ((size_t)-1)
-#define SQ_NAME 128
-
-/* ---- tokens ---- */
-
-enum tok_type {
-	T_WORD,   /* a bare word: keyword or name */
-	T_QUOTED, /* "name", `name`, [name] */
-	T_STRING, /* 'text' */
-	T_NUMBER,
-	T_BLOB,  /* x'00' */
-	T_PARAM, /* ?1, :name, @name, $name */
-	T_PUNCT, /* one character */
-};
-
-struct tok {
-	size_t off, len; /* in the text tokenized */
-	enum tok_type type;
-	int depth; /* parentheses around it; a '(' and its ')' are outside */
-};
-
-struct toks {
-	const char *s; /* the text (not owned) */
-	size_t base;   /* s's offset in L->text */
-	struct tok *v; /* owned */
-	size_t n, cap;
-};
-
-static int ident_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
-static int push(struct toks *T, size_t off, size_t len, enum tok_type type,
-                int depth)
-{
-	if (T->n == T->cap) {
-		size_t cap = T->cap ? 2 * T->cap : 64;
-		struct tok *v = realloc(T->v, cap * sizeof(*v));
-		if (!v)
-			return STRATA_ENOMEM;
-		T->v = v;
-		T->cap = cap;
-	}
-	T->v[T->n].off = off;
-	T->v[T->n].len = len;
-	T->v[T->n].type = type;
-	T->v[T->n].depth = depth;
-	T->n++;
-	return 0;
-}
-
-/* The end of a quoted token opening at p (a doubled quote stays inside). */
-static size_t quoted_end(const char *s, size_t len, size_t p, char q)
-{
-	for (p++; p < len; p++) {
-		if (s[p] != q)
-			continue;
-		if (p + 1 < len && s[p + 1] == q)
-			p++;
-		else
-			return p + 1;
-	}
-	return len;
-}
-
-static size_t number_end(const char *s, size_t len, size_t p)
-{
-	if (s[p] == '0' && p + 1 < len &&
-	    (s[p + 1] == 'x' || s[p + 1] == 'X')) {
-		p += 2;
-		while (p < len && isxdigit((unsigned char)s[p]))
-			p++;
-		return p;
-	}
-	while (p < len && (isdigit((unsigned char)s[p]) || s[p] == '_'))
-		p++;
-	if (p < len && s[p] == '.')
-		for (p++; p < len && isdigit((unsigned char)s[p]);)
-			p++;
-	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
-		size_t q = p + 1;
-		if (q < len && (s[q] == '+' || s[q] == '-'))
-			q++;
-		if (q < len && isdigit((unsigned char)s[q]))
-			for (p = q; p < len && isdigit((unsigned char)s[p]);)
-				p++;
-	}
-	while (p < len && ident_char((unsigned char)s[p]))
-		p++;
-	return p;
-}
-
-/* Tokenizes s[0, len); base is s's offset in L->text.  0 or ENOMEM. */
-static int tokenize(struct toks *T, const char *s, size_t len, size_t base)
-{
-	size_t p = 0;
-	int depth = 0;
-
-	T->s = s;
-	T->base = base;
-	T->n = 0;
-	while (p < len) {
-		unsigned char c = (unsigned char)s[p];
-		size_t b = p;
-		enum tok_type type;
-		int d = depth;
-
-		if (isspace(c)) {
-			p++;
-			continue;
-		}
-		if (c == '-' && p + 1 < len && s[p + 1] == '-') {
-			while (p < len && s[p] != '\n')
-				p++;
-			continue;
-		}
-		if (c == '/' && p + 1 < len && s[p + 1] == '*') {
-			for (p += 2; p + 1 < len; p++)
-				if (s[p] == '*' && s[p + 1] == '/')
-					break;
-			p = p + 2 < len ? p + 2 : len;
-			continue;
-		}
-		if (c == '\'') {
-			p = quoted_end(s, len, p, '\'');
-			type = T_STRING;
-		} else if (c == '"' || c == '`') {
-			p = quoted_end(s, len, p, (char)c);
-			type = T_QUOTED;
-		} else if (c == '[') {
-			while (p < len && s[p] != ']')
-				p++;
-			p = p < len ? p + 1 : len;
-			type = T_QUOTED;
-		} else if ((c == 'x' || c == 'X') && p + 1 < len &&
-		           s[p + 1] == '\'') {
-			p = quoted_end(s, len, p + 1, '\'');
-			type = T_BLOB;
-		} else if (isdigit(c) || (c == '.' && p + 1 < len &&
-		                          isdigit((unsigned char)s[p + 1]))) {
-			p = number_end(s, len, p);
-			type = T_NUMBER;
-		} else if (c == '?' ||
-		           ((c == ':' || c == '@' || c == '$') && p + 1 < len &&
-		            ident_char((unsigned char)s[p + 1]))) {
-			for (p++; p < len && ident_char((unsigned char)s[p]);)
-				p++;
-			type = T_PARAM;
-		} else if (ident_char(c)) {
-			while (p < len && ident_char((unsigned char)s[p]))
-				p++;
-			type = T_WORD;
-		} else {
-			p++;
-			type = T_PUNCT;
-			if (c == '(')
-				depth++;
-			else if (c == ')' && depth > 0)
-				d = --depth;
-		}
-		if (push(T, b, p - b, type, d) < 0)
-			return STRATA_ENOMEM;
-	}
-	return 0;
-}
-
-static void toks_dispose(struct toks *T)
-{
-	free(T->v);
-	memset(T, 0, sizeof(*T));
-}
-
-static int is_word(const struct toks *T, size_t i, const char *kw)
-{
-	return i < T->n && T->v[i].type == T_WORD &&
-	       strlen(kw) == T->v[i].len &&
-	       strncasecmp(T->s + T->v[i].off, kw, T->v[i].len) == 0;
-}
-
-static int is_punct(const struct toks *T, size_t i, char c)
-{
-	return i < T->n && T->v[i].type == T_PUNCT && T->s[T->v[i].off] == c;
-}
-
-/* A token that can name something (SQLite also takes 'text' there). */
-static int is_name(const struct toks *T, size_t i)
-{
-	return i < T->n &&
-	       (T->v[i].type == T_WORD || T->v[i].type == T_QUOTED ||
-	        T->v[i].type == T_STRING);
-}
-
-/* The name a token spells, without its quotes, into out. */
-static void tok_name(const struct toks *T, size_t i, char *out, size_t n)
-{
-	const char *s = T->s + T->v[i].off;
-	size_t len = T->v[i].len, k = 0;
-	char close;
-
-	if (T->v[i].type == T_WORD || len < 2) {
-		snprintf(out, n, "%.*s", (int)len, s);
-		return;
-	}
-	close = s[0] == '[' ? ']' : s[0];
-	for (size_t p = 1; p + 1 < len + (s[len - 1] != close) && k + 1 < n;
-	     p++) {
-		out[k++] = s[p];
-		if (s[p] == close && close != ']' && p + 1 < len &&
-		    s[p + 1] == close)
-			p++;
-	}
-	out[k] = '\0';
-}
-
-/* Whether token i is an identifier (bare or quoted) spelling `name`. */
-static int names(const struct toks *T, size_t i, const char *name)
-{
-	char buf[SQ_NAME];
-
-	if (i >= T->n || (T->v[i].type != T_WORD && T->v[i].type != T_QUOTED))
-		return 0;
-	tok_name(T, i, buf, sizeof(buf));
-	return strcasecmp(buf, name) == 0;
-}
-
-/* The ')' closing the '(' at i, or T->n. */
-static size_t close_of(const struct toks *T, size_t i)
-{
-	for (size_t k = i + 1; k < T->n; k++)
-		if (is_punct(T, k, ')') && T->v[k].depth == T->v[i].depth)
-			return k;
-	return T->n;
-}
-
-/* A copy of the text from token a to the end of token b. */
-static char *span_dup(const struct toks *T, size_t a, size_t b)
-{
-	size_t from = T->v[a].off, to = T->v[b].off + T->v[b].len;
-	return strndup(T->s + from, to - from);
-}
-
-/* The first token in [from, to) at depth d that is the word kw. */
-static size_t find_word(const struct toks *T, size_t from, size_t to, int d,
-                        const char *kw)
-{
-	for (size_t k = from; k < to && k < T->n; k++)
-		if (T->v[k].depth == d && is_word(T, k, kw))
-			return k;
-	return NONE;
-}
-
-/* Whether [from, to) holds an identifier spelling name. */
-static size_t mentions(const struct toks *T, size_t from, size_t to,
-                       const char *name)
-{
-	for (size_t k = from; k < to && k < T->n; k++)
-		if (names(T, k, name))
-			return k;
-	return NONE;
-}
-
-/* NEW.name or OLD.name in [from, to). */
-static size_t mentions_row(const struct toks *T, size_t from, size_t to,
-                           const char *name)
-{
-	for (size_t k = from; k + 2 < to && k + 2 < T->n; k++)
-		if ((is_word(T, k, "NEW") || is_word(T, k, "OLD")) &&
-		    is_punct(T, k + 1, '.') && names(T, k + 2, name))
-			return k;
-	return NONE;
-}
-
-struct qname {
-	char bare[SQ_NAME];     /* the last part, unquoted */
-	char full[2 * SQ_NAME]; /* "schema.name", unquoted */
-	char raw[2 * SQ_NAME];  /* as written */
-	char braw[SQ_NAME];     /* the last part as written */
-	size_t at;              /* its first token */
-};
-
-/* Reads [schema.]name at i; the index after it, or NONE. */
-static size_t read_qname(const struct toks *T, size_t i, struct qname *q)
-{
-	size_t last = i;
-	char schema[SQ_NAME];
-
-	memset(q, 0, sizeof(*q));
-	if (!is_name(T, i))
-		return NONE;
-	q->at = i;
-	if (is_punct(T, i + 1, '.') && is_name(T, i + 2)) {
-		last = i + 2;
-		tok_name(T, i, schema, sizeof(schema));
-		tok_name(T, last, q->bare, sizeof(q->bare));
-		snprintf(q->full, sizeof(q->full), "%s.%s", schema, q->bare);
-	} else {
-		tok_name(T, i, q->bare, sizeof(q->bare));
-		snprintf(q->full, sizeof(q->full), "%s", q->bare);
-	}
-	snprintf(q->raw, sizeof(q->raw), "%.*s",
-	         (int)(T->v[last].off + T->v[last].len - T->v[i].off),
-	         T->s + T->v[i].off);
-	snprintf(q->braw, sizeof(q->braw), "%.*s", (int)T->v[last].len,
-	         T->s + T->v[last].off);
-	return last + 1;
-}
-
-/* Skips IF [NOT] EXISTS at i. */
-static size_t skip_if_exists(const struct toks *T, size_t i)
-{
-	if (!is_word(T, i, "IF"))
-		return i;
-	i++;
-	if (is_word(T, i, "NOT"))
-		i++;
-	return is_word(T, i, "EXISTS") ? i + 1 : i;
-}
-
-static const char *bare_of(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	return dot ? dot + 1 : name;
-}
-
-static void lower_into(char *out, size_t n, const char *s)
-{
-	size_t k = 0;
-	for (; s[k] && k + 1 < n; k++)
-		out[k] = (char)tolower((unsigned char)s[k]);
-	out[k] = '\0';
-}
-
-/* Whether the table was created earlier in this section.  The walker also
- * records each created table's bare name in lower case, as SQLite compares
- * names. */
-static int created_here(const struct lint *L, const char *name)
-{
-	char key[SQ_NAME + 8];
-
-	if (lint_created_here(L, name))
-		return 1;
-	snprintf(key, sizeof(key), "sqlite:");
-	lower_into(key + 7, sizeof(key) - 7, bare_of(name));
-	return lint_created_here(L, key);
-}
-
-/* ---- column definitions ---- */
-
-#define COL_PK        (1u << 0)
-#define COL_UNIQUE    (1u << 1)
-#define COL_NOTNULL   (1u << 2)
-#define COL_GENERATED (1u << 3)
-#define COL_STORED    (1u << 4)
-#define COL_CHECK     (1u << 5)
-#define COL_DEFAULT   (1u << 6)
-
-struct coldef {
-	unsigned flags;
-	size_t notnull, pk, unique, stored, deflt; /* token indexes or NONE */
-	size_t type_from, type_to; /* the declared type, [from, to) */
-};
-
-static const char *const constraint_words[] = {
-    "CONSTRAINT", "PRIMARY", "NOT",        "NULL",      "UNIQUE", "CHECK",
-    "DEFAULT",    "COLLATE", "REFERENCES", "GENERATED", "AS",     NULL,
-};
-
-static int is_constraint_word(const struct toks *T, size_t i)
-{
-	for (const char *const *w = constraint_words; *w; w++)
-		if (is_word(T, i, *w))
-			return 1;
-	return 0;
-}
-
-/* Reads the tokens [a, b) after a column's name; d is their depth. */
-static void parse_coldef(const struct toks *T, size_t a, size_t b, int d,
-                         struct coldef *cd)
-{
-	size_t k = a;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->notnull = cd->pk = cd->unique = cd->stored = cd->deflt = NONE;
-	cd->type_from = a;
-	while (k < b && !(T->v[k].depth == d && is_constraint_word(T, k)))
-		k++;
-	cd->type_to = k;
-	for (; k < b; k++) {
-		if (T->v[k].depth != d)
-			continue;
-		if (is_word(T, k, "PRIMARY")) {
-			cd->flags |= COL_PK;
-			cd->pk = k;
-		} else if (is_word(T, k, "UNIQUE")) {
-			cd->flags |= COL_UNIQUE;
-			cd->unique = k;
-		} else if (is_word(T, k, "NOT") && is_word(T, k + 1, "NULL")) {
-			cd->flags |= COL_NOTNULL;
-			cd->notnull = k;
-		} else if (is_word(T, k, "CHECK")) {
-			cd->flags |= COL_CHECK;
-		} else if (is_word(T, k, "DEFAULT") && k + 1 < b) {
-			cd->flags |= COL_DEFAULT;
-			cd->deflt = k + 1;
-		} else if (is_word(T, k, "AS") && is_punct(T, k + 1, '(')) {
-			cd->flags |= COL_GENERATED;
-		} else if (is_word(T, k, "STORED")) {
-			cd->flags |= COL_STORED;
-			cd->stored = k;
-		}
-	}
-}
-
-enum { DEF_NULL, DEF_CONST, DEF_NONCONST };
-
-/* What SQLite's ALTER TABLE ADD COLUMN makes of a DEFAULT: it wants a value
- * it can compute once (a literal, signed or in parentheses, or a CAST of
- * one); CURRENT_TIMESTAMP or any expression is refused on a table with
- * rows.  A bare word is taken as a string. */
-static int default_kind(const struct toks *T, size_t i, size_t end)
-{
-	int paren = 0;
-
-	while (is_punct(T, i, '(') && close_of(T, i) < end) {
-		end = close_of(T, i);
-		i++;
-		paren = 1;
-	}
-	if (i >= end)
-		return DEF_NONCONST;
-	if (is_word(T, i, "CAST") && is_punct(T, i + 1, '(')) {
-		size_t c = close_of(T, i + 1),
-		       as = find_word(T, i + 2, c, T->v[i].depth + 1, "AS");
-		if (c + 1 != end && paren)
-			return DEF_NONCONST;
-		return as == NONE ? DEF_NONCONST : default_kind(T, i + 2, as);
-	}
-	while (i < end && (is_punct(T, i, '-') || is_punct(T, i, '+')))
-		i++;
-	if (i >= end)
-		return DEF_NONCONST;
-	/* in parentheses the term must be the whole expression */
-	if (paren && i + 1 != end)
-		return DEF_NONCONST;
-	if (is_word(T, i, "NULL"))
-		return DEF_NULL;
-	if (is_word(T, i, "CURRENT_TIMESTAMP") ||
-	    is_word(T, i, "CURRENT_TIME") || is_word(T, i, "CURRENT_DATE"))
-		return DEF_NONCONST;
-	switch (T->v[i].type) {
-	case T_NUMBER:
-	case T_STRING:
-	case T_BLOB:
-		return DEF_CONST;
-	case T_WORD:
-		if (is_word(T, i, "TRUE") || is_word(T, i, "FALSE"))
-			return DEF_CONST;
-		return paren ? DEF_NONCONST : DEF_CONST;
-	case T_QUOTED:
-		return paren ? DEF_NONCONST : DEF_CONST;
-	default:
-		return DEF_NONCONST;
-	}
-}
-
-/* The end of the DEFAULT value starting at i (a term or a group). */
-static size_t default_end(const struct toks *T, size_t i, size_t b)
-{
-	while (i < b && (is_punct(T, i, '-') || is_punct(T, i, '+')))
-		i++;
-	if (is_punct(T, i, '('))
-		return close_of(T, i) + 1;
-	return i + 1;
-}
 
 /* ---- the schema model, across the run's up sections ---- */
 
@@ -549,7 +74,7 @@ static int may_mention(const char *lower, const char *name)
 {
 	char key[SQ_NAME];
 
-	lower_into(key, sizeof(key), name);
+	sqt_lower_into(key, sizeof(key), name);
 	return lower && strstr(lower, key) != NULL;
 }
 
@@ -560,9 +85,9 @@ static int obj_mentions(const struct sq_obj *o, const char *table)
 	int r = 0;
 
 	if (may_mention(o->lower, table) &&
-	    tokenize(&T, o->sql, strlen(o->sql), 0) == 0)
-		r = mentions(&T, 0, T.n, table) != NONE;
-	toks_dispose(&T);
+	    sqt_tokenize(&T, o->sql, strlen(o->sql), 0) == 0)
+		r = sqt_mentions(&T, 0, T.n, table) != NONE;
+	sqt_toks_dispose(&T);
 	return r;
 }
 
@@ -870,11 +395,11 @@ static void replace_ident(char **text, const char *old, const char *raw)
 	size_t from = 0;
 	int changed = 0;
 
-	if (!*text || tokenize(&T, *text, strlen(*text), 0) < 0)
+	if (!*text || sqt_tokenize(&T, *text, strlen(*text), 0) < 0)
 		goto done;
 	strata_buf_init(&b);
 	for (size_t k = 0; k < T.n; k++) {
-		if (!names(&T, k, old))
+		if (!sqt_names(&T, k, old))
 			continue;
 		strata_buf_add(&b, *text + from, T.v[k].off - from);
 		strata_buf_puts(&b, raw);
@@ -888,7 +413,7 @@ static void replace_ident(char **text, const char *old, const char *raw)
 	}
 	strata_buf_dispose(&b);
 done:
-	toks_dispose(&T);
+	sqt_toks_dispose(&T);
 }
 
 static void obj_set_sql(struct sq_obj *o)
@@ -911,10 +436,10 @@ static int has_word(const char *text, const char *kw)
 			break;
 	if (i + n > len)
 		return 0; /* not even in a string */
-	if (tokenize(&T, text, len, 0) == 0)
+	if (sqt_tokenize(&T, text, len, 0) == 0)
 		for (size_t k = 0; k < T.n && !found; k++)
-			found = is_word(&T, k, kw);
-	toks_dispose(&T);
+			found = sqt_is_word(&T, k, kw);
+	sqt_toks_dispose(&T);
 	return found;
 }
 
@@ -1001,11 +526,12 @@ static void each_element(const struct toks *T, size_t open,
                                     void *),
                          void *data)
 {
-	size_t close = close_of(T, open), a = open + 1;
+	size_t close = sqt_close_of(T, open), a = open + 1;
 	int d = T->v[open].depth + 1;
 
 	for (size_t k = a; k <= close && k < T->n; k++) {
-		if (k < close && !(is_punct(T, k, ',') && T->v[k].depth == d))
+		if (k < close &&
+		    !(sqt_is_punct(T, k, ',') && T->v[k].depth == d))
 			continue;
 		if (k > a)
 			fn(T, a, k, data);
@@ -1015,9 +541,9 @@ static void each_element(const struct toks *T, size_t open,
 
 static int is_table_constraint(const struct toks *T, size_t i)
 {
-	return is_word(T, i, "CONSTRAINT") || is_word(T, i, "PRIMARY") ||
-	       is_word(T, i, "UNIQUE") || is_word(T, i, "CHECK") ||
-	       is_word(T, i, "FOREIGN");
+	return sqt_is_word(T, i, "CONSTRAINT") ||
+	       sqt_is_word(T, i, "PRIMARY") || sqt_is_word(T, i, "UNIQUE") ||
+	       sqt_is_word(T, i, "CHECK") || sqt_is_word(T, i, "FOREIGN");
 }
 
 /* Makes a column from its definition's tokens [a, b). */
@@ -1027,7 +553,7 @@ static int make_col(const struct toks *T, size_t a, size_t b, struct sq_col *c)
 	size_t from = T->v[a].off + T->v[a].len,
 	       to = T->v[b - 1].off + T->v[b - 1].len;
 
-	tok_name(T, a, name, sizeof(name));
+	sqt_tok_name(T, a, name, sizeof(name));
 	c->name = strdup(name);
 	c->raw = strndup(T->s + T->v[a].off, T->v[a].len);
 	c->rest = strndup(T->s + from, to - from);
@@ -1047,9 +573,9 @@ static void table_element(const struct toks *T, size_t a, size_t b, void *data)
 		if (!v)
 			return;
 		t->cons = v;
-		if ((v[t->ncons] = span_dup(T, a, b - 1)))
+		if ((v[t->ncons] = sqt_span_dup(T, a, b - 1)))
 			t->ncons++;
-	} else if (is_name(T, a)) {
+	} else if (sqt_is_name(T, a)) {
 		struct sq_col *v =
 		    realloc(t->cols, (t->ncols + 1) * sizeof(*v));
 		if (!v)
@@ -1071,12 +597,12 @@ static void model_create_table(struct sqlite_model *M, const struct toks *T,
 	memset(&t, 0, sizeof(t));
 	if (!(t.name = strdup(q->bare)))
 		return;
-	if (is_punct(T, i, '(')) {
-		size_t close = close_of(T, i);
+	if (sqt_is_punct(T, i, '(')) {
+		size_t close = sqt_close_of(T, i);
 		t.known = 1;
 		each_element(T, i, table_element, &t);
 		if (close + 1 < T->n)
-			t.tail = span_dup(T, close + 1, T->n - 1);
+			t.tail = sqt_span_dup(T, close + 1, T->n - 1);
 	}
 	add_table(M, &t);
 }
@@ -1087,7 +613,7 @@ static void model_add_column(struct sqlite_model *M, const char *table,
 	struct sq_table *t = find_table(M, table);
 	struct sq_col *v;
 
-	if (!t || a >= b || !is_name(T, a))
+	if (!t || a >= b || !sqt_is_name(T, a))
 		return;
 	if (!(v = realloc(t->cols, (t->ncols + 1) * sizeof(*v))))
 		return;
@@ -1120,22 +646,22 @@ struct trigger_parts {
 
 static void trigger_parts(const struct toks *T, struct trigger_parts *p)
 {
-	size_t k = find_word(T, 0, T->n, 0, "ON"), begin;
+	size_t k = sqt_find_word(T, 0, T->n, 0, "ON"), begin;
 
 	p->on = p->when = p->when_end = NONE;
 	p->body = p->body_end = T->n;
 	if (k == NONE)
 		return;
 	p->on = k + 1;
-	begin = find_word(T, k, T->n, 0, "BEGIN");
+	begin = sqt_find_word(T, k, T->n, 0, "BEGIN");
 	if (begin == NONE)
 		return;
-	p->when = find_word(T, k, begin, 0, "WHEN");
+	p->when = sqt_find_word(T, k, begin, 0, "WHEN");
 	if (p->when != NONE)
 		p->when_end = begin;
 	p->body = begin + 1;
 	p->body_end = T->n;
-	if (p->body_end > p->body && is_word(T, p->body_end - 1, "END"))
+	if (p->body_end > p->body && sqt_is_word(T, p->body_end - 1, "END"))
 		p->body_end--;
 }
 
@@ -1154,26 +680,26 @@ static const char *constraint_uses(const char *c, const char *col)
 	const char *what = NULL;
 	size_t k = 0, to;
 
-	if (tokenize(&T, c, strlen(c), 0) < 0)
+	if (sqt_tokenize(&T, c, strlen(c), 0) < 0)
 		goto done;
-	if (is_word(&T, 0, "CONSTRAINT"))
+	if (sqt_is_word(&T, 0, "CONSTRAINT"))
 		k = 2;
 	to = T.n;
-	if (is_word(&T, k, "PRIMARY"))
+	if (sqt_is_word(&T, k, "PRIMARY"))
 		what = "the PRIMARY KEY";
-	else if (is_word(&T, k, "UNIQUE"))
+	else if (sqt_is_word(&T, k, "UNIQUE"))
 		what = "a UNIQUE constraint";
-	else if (is_word(&T, k, "CHECK"))
+	else if (sqt_is_word(&T, k, "CHECK"))
 		what = "a CHECK constraint";
-	else if (is_word(&T, k, "FOREIGN")) {
+	else if (sqt_is_word(&T, k, "FOREIGN")) {
 		what = "a FOREIGN KEY";
-		if ((to = find_word(&T, k, T.n, 0, "REFERENCES")) == NONE)
+		if ((to = sqt_find_word(&T, k, T.n, 0, "REFERENCES")) == NONE)
 			to = T.n;
 	}
-	if (what && mentions(&T, k + 1, to, col) == NONE)
+	if (what && sqt_mentions(&T, k + 1, to, col) == NONE)
 		what = NULL;
 done:
-	toks_dispose(&T);
+	sqt_toks_dispose(&T);
 	return what;
 }
 
@@ -1183,21 +709,22 @@ static const char *column_expr_uses(const char *rest, const char *col)
 	struct toks T = {0};
 	const char *what = NULL;
 
-	if (tokenize(&T, rest, strlen(rest), 0) < 0)
+	if (sqt_tokenize(&T, rest, strlen(rest), 0) < 0)
 		goto done;
 	for (size_t k = 0; k + 1 < T.n && !what; k++) {
 		size_t close;
-		if (T.v[k].depth != 0 || !is_punct(&T, k + 1, '('))
+		if (T.v[k].depth != 0 || !sqt_is_punct(&T, k + 1, '('))
 			continue;
-		if (!is_word(&T, k, "CHECK") && !is_word(&T, k, "AS"))
+		if (!sqt_is_word(&T, k, "CHECK") && !sqt_is_word(&T, k, "AS"))
 			continue;
-		close = close_of(&T, k + 1);
-		if (mentions(&T, k + 2, close, col) != NONE)
-			what = is_word(&T, k, "CHECK") ? "the CHECK of column"
-			                               : "generated column";
+		close = sqt_close_of(&T, k + 1);
+		if (sqt_mentions(&T, k + 2, close, col) != NONE)
+			what = sqt_is_word(&T, k, "CHECK")
+			           ? "the CHECK of column"
+			           : "generated column";
 	}
 done:
-	toks_dispose(&T);
+	sqt_toks_dispose(&T);
 	return what;
 }
 
@@ -1216,18 +743,18 @@ static int obj_uses(const struct sq_obj *o, const char *table, const char *col,
 	own = o->table && strcasecmp(o->table, table) == 0;
 	if (o->kind == OBJ_INDEX ? !own : !own && !may_mention(o->lower, table))
 		return 0;
-	if (tokenize(&T, o->sql, strlen(o->sql), 0) < 0)
+	if (sqt_tokenize(&T, o->sql, strlen(o->sql), 0) < 0)
 		goto done;
 	if (o->kind == OBJ_INDEX && own) {
-		size_t on = find_word(&T, 0, T.n, 0, "ON");
-		if (on != NONE && mentions(&T, on + 2, T.n, col) != NONE) {
+		size_t on = sqt_find_word(&T, 0, T.n, 0, "ON");
+		if (on != NONE && sqt_mentions(&T, on + 2, T.n, col) != NONE) {
 			snprintf(why, n, "index '%s' uses it", o->name);
 			r = 1;
 		}
 	} else if (o->kind == OBJ_VIEW) {
-		size_t as = find_word(&T, 0, T.n, 0, "AS");
-		if (as != NONE && mentions(&T, as, T.n, table) != NONE &&
-		    mentions(&T, as, T.n, col) != NONE) {
+		size_t as = sqt_find_word(&T, 0, T.n, 0, "AS");
+		if (as != NONE && sqt_mentions(&T, as, T.n, table) != NONE &&
+		    sqt_mentions(&T, as, T.n, col) != NONE) {
 			snprintf(why, n, "view '%s' uses it", o->name);
 			r = 1;
 		}
@@ -1235,26 +762,28 @@ static int obj_uses(const struct sq_obj *o, const char *table, const char *col,
 		struct trigger_parts p;
 		trigger_parts(&T, &p);
 		if (p.when != NONE &&
-		    mentions(&T, p.when, p.when_end, col) != NONE &&
-		    (own || mentions(&T, p.when, p.when_end, table) != NONE)) {
+		    sqt_mentions(&T, p.when, p.when_end, col) != NONE &&
+		    (own ||
+		     sqt_mentions(&T, p.when, p.when_end, table) != NONE)) {
 			snprintf(why, n,
 			         "the WHEN clause of trigger '%s' "
 			         "uses it",
 			         o->name);
 			r = 1;
-		} else if (own && (k = mentions_row(&T, p.body, p.body_end,
-		                                    col)) != NONE) {
-			snprintf(why, n, "trigger '%.64s' uses %s.%.64s",
-			         o->name, is_word(&T, k, "NEW") ? "NEW" : "OLD",
-			         col);
+		} else if (own && (k = sqt_mentions_row(&T, p.body, p.body_end,
+		                                        col)) != NONE) {
+			snprintf(
+			    why, n, "trigger '%.64s' uses %s.%.64s", o->name,
+			    sqt_is_word(&T, k, "NEW") ? "NEW" : "OLD", col);
 			r = 1;
-		} else if (mentions(&T, p.body, p.body_end, table) != NONE &&
-		           mentions(&T, p.body, p.body_end, col) != NONE) {
+		} else if (sqt_mentions(&T, p.body, p.body_end, table) !=
+		               NONE &&
+		           sqt_mentions(&T, p.body, p.body_end, col) != NONE) {
 			r = 2;
 		}
 	}
 done:
-	toks_dispose(&T);
+	sqt_toks_dispose(&T);
 	return r;
 }
 
@@ -1269,8 +798,8 @@ static void check_drop(const struct sqlite_model *M, const char *table,
 	if (c) {
 		struct toks T = {0};
 		struct coldef cd;
-		if (tokenize(&T, c->rest, strlen(c->rest), 0) == 0) {
-			parse_coldef(&T, 0, T.n, 0, &cd);
+		if (sqt_tokenize(&T, c->rest, strlen(c->rest), 0) == 0) {
+			sqt_parse_coldef(&T, 0, T.n, 0, &cd);
 			if (cd.flags & COL_PK)
 				snprintf(dc->why, sizeof(dc->why),
 				         "it is the PRIMARY KEY of '%s'",
@@ -1279,7 +808,7 @@ static void check_drop(const struct sqlite_model *M, const char *table,
 				snprintf(dc->why, sizeof(dc->why),
 				         "it is UNIQUE");
 		}
-		toks_dispose(&T);
+		sqt_toks_dispose(&T);
 		if (!*dc->why && t->known && t->ncols == 1)
 			snprintf(dc->why, sizeof(dc->why),
 			         "it is the only column of '%s'", table);
@@ -1340,7 +869,7 @@ static void *state_new(void)
 static void state_free(void *p)
 {
 	struct sq_state *S = p;
-	toks_dispose(&S->toks);
+	sqt_toks_dispose(&S->toks);
 	strata_sqlite_model_free(S->scratch);
 	strata_name_set_dispose(&S->filled);
 	free(S);
@@ -1357,8 +886,8 @@ static const struct toks *stmt_toks(struct lint *L, const struct lint_stmt *st)
 		return NULL;
 	if (S->toks_at != st->offset) {
 		S->toks_at = st->offset;
-		S->toks_ok = tokenize(&S->toks, L->text + st->offset, st->len,
-		                      st->offset) == 0;
+		S->toks_ok = sqt_tokenize(&S->toks, L->text + st->offset,
+		                          st->len, st->offset) == 0;
 	}
 	return S->toks_ok ? &S->toks : NULL;
 }
@@ -1396,9 +925,9 @@ static int may_have_rows(struct lint *L, const char *table)
 	struct sq_state *S = lint_state(L, &strata_lint_sqlite);
 	char key[SQ_NAME];
 
-	if (!created_here(L, table))
+	if (!sqt_created_here(L, table))
 		return 1;
-	lower_into(key, sizeof(key), bare_of(table));
+	sqt_lower_into(key, sizeof(key), sqt_bare_of(table));
 	return S && strata_name_set_has(&S->filled, key);
 }
 
@@ -1426,7 +955,7 @@ static size_t main_verb(const struct toks *T)
 	                                    "DELETE", "SELECT",  "VALUES"};
 	for (size_t k = 1; k < T->n; k++)
 		for (size_t v = 0; v < sizeof(verbs) / sizeof(*verbs); v++)
-			if (T->v[k].depth == 0 && is_word(T, k, verbs[v]))
+			if (T->v[k].depth == 0 && sqt_is_word(T, k, verbs[v]))
 				return k;
 	return NONE;
 }
@@ -1436,15 +965,15 @@ static size_t dml_table(const struct toks *T, size_t verb, struct qname *q)
 {
 	size_t i = verb + 1;
 
-	if (is_word(T, i, "OR"))
+	if (sqt_is_word(T, i, "OR"))
 		i += 2;
-	if (is_word(T, verb, "DELETE") || is_word(T, verb, "INSERT") ||
-	    is_word(T, verb, "REPLACE")) {
-		if (!is_word(T, i, "FROM") && !is_word(T, i, "INTO"))
+	if (sqt_is_word(T, verb, "DELETE") || sqt_is_word(T, verb, "INSERT") ||
+	    sqt_is_word(T, verb, "REPLACE")) {
+		if (!sqt_is_word(T, i, "FROM") && !sqt_is_word(T, i, "INTO"))
 			return NONE;
 		i++;
 	}
-	return read_qname(T, i, q);
+	return sqt_read_qname(T, i, q);
 }
 
 static void analyze_create(struct lint_stmt *st, const struct toks *T)
@@ -1453,32 +982,33 @@ static void analyze_create(struct lint_stmt *st, const struct toks *T)
 	size_t i = 1, k;
 	struct lint_touch *t;
 
-	if (is_word(T, i, "TEMP") || is_word(T, i, "TEMPORARY"))
+	if (sqt_is_word(T, i, "TEMP") || sqt_is_word(T, i, "TEMPORARY"))
 		i++;
-	if (is_word(T, i, "UNIQUE"))
+	if (sqt_is_word(T, i, "UNIQUE"))
 		i++;
-	if (is_word(T, i, "VIRTUAL")) {
+	if (sqt_is_word(T, i, "VIRTUAL")) {
 		st->kind = "CREATE VIRTUAL TABLE";
 		i++;
 	}
-	if (is_word(T, i, "TABLE")) {
+	if (sqt_is_word(T, i, "TABLE")) {
 		if (!st->kind || strcmp(st->kind, "OTHER") == 0)
 			st->kind = "CREATE TABLE";
-		if (read_qname(T, skip_if_exists(T, i + 1), &q) != NONE &&
+		if (sqt_read_qname(T, sqt_skip_if_exists(T, i + 1), &q) !=
+		        NONE &&
 		    (t = touch(st, q.full, DBW, STRATA_TOUCH_NEW)))
 			t->created = 1;
-	} else if (is_word(T, i, "INDEX")) {
+	} else if (sqt_is_word(T, i, "INDEX")) {
 		st->kind = "CREATE INDEX";
-		k = read_qname(T, skip_if_exists(T, i + 1), &q);
-		if (k != NONE && is_word(T, k, "ON") &&
-		    read_qname(T, k + 1, &tab) != NONE)
+		k = sqt_read_qname(T, sqt_skip_if_exists(T, i + 1), &q);
+		if (k != NONE && sqt_is_word(T, k, "ON") &&
+		    sqt_read_qname(T, k + 1, &tab) != NONE)
 			touch(st, tab.full, DBW, STRATA_TOUCH_SCAN);
-	} else if (is_word(T, i, "VIEW")) {
+	} else if (sqt_is_word(T, i, "VIEW")) {
 		st->kind = "CREATE VIEW";
-	} else if (is_word(T, i, "TRIGGER")) {
+	} else if (sqt_is_word(T, i, "TRIGGER")) {
 		st->kind = "CREATE TRIGGER";
-		k = find_word(T, i, T->n, 0, "ON");
-		if (k != NONE && read_qname(T, k + 1, &tab) != NONE)
+		k = sqt_find_word(T, i, T->n, 0, "ON");
+		if (k != NONE && sqt_read_qname(T, k + 1, &tab) != NONE)
 			touch(st, tab.full, DBW, 0);
 	}
 }
@@ -1489,21 +1019,21 @@ static void analyze_drop(struct lint *L, struct lint_stmt *st,
 	const struct sqlite_model *M = cur_model(L);
 	const struct sq_obj *o;
 	struct qname q;
-	size_t k = read_qname(T, skip_if_exists(T, 2), &q);
+	size_t k = sqt_read_qname(T, sqt_skip_if_exists(T, 2), &q);
 
-	if (is_word(T, 1, "TABLE")) {
+	if (sqt_is_word(T, 1, "TABLE")) {
 		st->kind = "DROP TABLE";
 		if (k != NONE)
 			touch(st, q.full, DBW, STRATA_TOUCH_DATA_LOSS);
-	} else if (is_word(T, 1, "INDEX")) {
+	} else if (sqt_is_word(T, 1, "INDEX")) {
 		st->kind = "DROP INDEX";
 		if (k != NONE && (o = find_obj(M, OBJ_INDEX, q.bare)))
 			touch(st, o->table, DBW, 0);
-	} else if (is_word(T, 1, "TRIGGER")) {
+	} else if (sqt_is_word(T, 1, "TRIGGER")) {
 		st->kind = "DROP TRIGGER";
 		if (k != NONE && (o = find_obj(M, OBJ_TRIGGER, q.bare)))
 			touch(st, o->table, DBW, 0);
-	} else if (is_word(T, 1, "VIEW")) {
+	} else if (sqt_is_word(T, 1, "VIEW")) {
 		st->kind = "DROP VIEW";
 	}
 }
@@ -1540,23 +1070,25 @@ static void analyze_alter(struct lint *L, struct lint_stmt *st,
 	unsigned eff = 0;
 
 	st->kind = "ALTER TABLE";
-	if (!is_word(T, 1, "TABLE") || (k = read_qname(T, 2, &q)) == NONE)
+	if (!sqt_is_word(T, 1, "TABLE") ||
+	    (k = sqt_read_qname(T, 2, &q)) == NONE)
 		return;
-	if (is_word(T, k, "DROP")) {
+	if (sqt_is_word(T, k, "DROP")) {
 		eff = STRATA_TOUCH_REWRITE | STRATA_TOUCH_DATA_LOSS;
-	} else if (is_word(T, k, "ADD")) {
+	} else if (sqt_is_word(T, k, "ADD")) {
 		struct coldef cd;
-		size_t a = k + 1 + is_word(T, k + 1, "COLUMN");
+		size_t a = k + 1 + sqt_is_word(T, k + 1, "COLUMN");
 		if (a < T->n) {
-			parse_coldef(T, a + 1, T->n, 0, &cd);
+			sqt_parse_coldef(T, a + 1, T->n, 0, &cd);
 			if (add_column_scans(cur_model(L), q.bare, &cd))
 				eff = STRATA_TOUCH_SCAN;
 		}
 	}
 	touch(st, q.full, DBW, eff);
 	/* a table created here keeps being new under its new name */
-	if (is_word(T, k, "RENAME") && is_word(T, k + 1, "TO") &&
-	    created_here(L, q.full) && read_qname(T, k + 2, &to) != NONE &&
+	if (sqt_is_word(T, k, "RENAME") && sqt_is_word(T, k + 1, "TO") &&
+	    sqt_created_here(L, q.full) &&
+	    sqt_read_qname(T, k + 2, &to) != NONE &&
 	    (t = touch(st, to.full, DBW, STRATA_TOUCH_NEW)))
 		t->created = 1;
 }
@@ -1572,19 +1104,19 @@ static void analyze_insert(struct lint *L, struct lint_stmt *st,
 	touch(st, q.full, DBW, 0);
 	/* INSERT INTO new_t SELECT ... FROM t: the copy step of a table
 	 * rebuild when new_t is new, every row of t read under the lock */
-	sel = find_word(T, k, T->n, 0, "SELECT");
-	from = sel == NONE ? NONE : find_word(T, sel, T->n, 0, "FROM");
-	if (from != NONE && read_qname(T, from + 1, &src) != NONE &&
+	sel = sqt_find_word(T, k, T->n, 0, "SELECT");
+	from = sel == NONE ? NONE : sqt_find_word(T, sel, T->n, 0, "FROM");
+	if (from != NONE && sqt_read_qname(T, from + 1, &src) != NONE &&
 	    strcasecmp(src.bare, q.bare) != 0)
 		touch(st, src.full, DBW,
-		      created_here(L, q.full) ? STRATA_TOUCH_REWRITE
-		                              : STRATA_TOUCH_SCAN);
+		      sqt_created_here(L, q.full) ? STRATA_TOUCH_REWRITE
+		                                  : STRATA_TOUCH_SCAN);
 }
 
 /* The WHERE of an UPDATE or DELETE (outside parentheses), or NONE. */
 static size_t dml_where(const struct toks *T, size_t from)
 {
-	return find_word(T, from, T->n, 0, "WHERE");
+	return sqt_find_word(T, from, T->n, 0, "WHERE");
 }
 
 static void classify(struct lint *L, struct lint_stmt *st, const struct toks *T)
@@ -1595,60 +1127,62 @@ static void classify(struct lint *L, struct lint_stmt *st, const struct toks *T)
 	st->kind = "OTHER";
 	if (T->n == 0)
 		return;
-	if (is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
+	if (sqt_is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
 		return;
-	if (is_word(T, verb, "CREATE")) {
+	if (sqt_is_word(T, verb, "CREATE")) {
 		analyze_create(st, T);
-	} else if (is_word(T, verb, "DROP")) {
+	} else if (sqt_is_word(T, verb, "DROP")) {
 		analyze_drop(L, st, T);
-	} else if (is_word(T, verb, "ALTER")) {
+	} else if (sqt_is_word(T, verb, "ALTER")) {
 		analyze_alter(L, st, T);
-	} else if (is_word(T, verb, "INSERT") || is_word(T, verb, "REPLACE")) {
+	} else if (sqt_is_word(T, verb, "INSERT") ||
+	           sqt_is_word(T, verb, "REPLACE")) {
 		st->kind = "INSERT";
 		analyze_insert(L, st, T, verb);
-	} else if (is_word(T, verb, "UPDATE")) {
+	} else if (sqt_is_word(T, verb, "UPDATE")) {
 		st->kind = "UPDATE";
 		if ((k = dml_table(T, verb, &q)) != NONE)
 			touch(st, q.full, DBW,
 			      dml_where(T, k) == NONE ? STRATA_TOUCH_REWRITE
 			                              : 0);
-	} else if (is_word(T, verb, "DELETE")) {
+	} else if (sqt_is_word(T, verb, "DELETE")) {
 		st->kind = "DELETE";
 		if ((k = dml_table(T, verb, &q)) != NONE)
 			touch(st, q.full, DBW,
 			      dml_where(T, k) == NONE ? STRATA_TOUCH_DATA_LOSS
 			                              : 0);
-	} else if (is_word(T, verb, "SELECT") || is_word(T, verb, "VALUES")) {
+	} else if (sqt_is_word(T, verb, "SELECT") ||
+	           sqt_is_word(T, verb, "VALUES")) {
 		st->kind = "SELECT";
-	} else if (is_word(T, 0, "PRAGMA")) {
+	} else if (sqt_is_word(T, 0, "PRAGMA")) {
 		st->kind = "PRAGMA";
-		k = is_punct(T, 2, '.') ? 3 : 1;
-		if (is_word(T, k, "journal_mode") && k + 1 < T->n)
+		k = sqt_is_punct(T, 2, '.') ? 3 : 1;
+		if (sqt_is_word(T, k, "journal_mode") && k + 1 < T->n)
 			st->no_tx = 1; /* WAL cannot be entered in one */
-	} else if (is_word(T, 0, "BEGIN")) {
+	} else if (sqt_is_word(T, 0, "BEGIN")) {
 		st->kind = "BEGIN";
-	} else if (is_word(T, 0, "COMMIT") || is_word(T, 0, "END")) {
+	} else if (sqt_is_word(T, 0, "COMMIT") || sqt_is_word(T, 0, "END")) {
 		st->kind = "COMMIT";
-	} else if (is_word(T, 0, "ROLLBACK")) {
+	} else if (sqt_is_word(T, 0, "ROLLBACK")) {
 		st->kind = "ROLLBACK";
-	} else if (is_word(T, 0, "SAVEPOINT")) {
+	} else if (sqt_is_word(T, 0, "SAVEPOINT")) {
 		st->kind = "SAVEPOINT";
-	} else if (is_word(T, 0, "RELEASE")) {
+	} else if (sqt_is_word(T, 0, "RELEASE")) {
 		st->kind = "RELEASE";
-	} else if (is_word(T, 0, "VACUUM")) {
+	} else if (sqt_is_word(T, 0, "VACUUM")) {
 		st->kind = "VACUUM";
 		st->no_tx = 1;
-	} else if (is_word(T, 0, "ANALYZE")) {
+	} else if (sqt_is_word(T, 0, "ANALYZE")) {
 		st->kind = "ANALYZE";
-	} else if (is_word(T, 0, "REINDEX")) {
+	} else if (sqt_is_word(T, 0, "REINDEX")) {
 		st->kind = "REINDEX";
-		if (read_qname(T, 1, &q) != NONE &&
+		if (sqt_read_qname(T, 1, &q) != NONE &&
 		    find_table(cur_model(L), q.bare))
 			touch(st, q.full, DBW, STRATA_TOUCH_SCAN);
-	} else if (is_word(T, 0, "ATTACH") || is_word(T, 0, "DETACH")) {
-		st->kind = is_word(T, 0, "ATTACH") ? "ATTACH" : "DETACH";
+	} else if (sqt_is_word(T, 0, "ATTACH") || sqt_is_word(T, 0, "DETACH")) {
+		st->kind = sqt_is_word(T, 0, "ATTACH") ? "ATTACH" : "DETACH";
 		st->no_tx = 1;
-	} else if (is_word(T, 0, "EXPLAIN")) {
+	} else if (sqt_is_word(T, 0, "EXPLAIN")) {
 		st->kind = "EXPLAIN";
 	}
 }
@@ -1692,8 +1226,9 @@ static const char *quiet_why(const char *kind, const struct toks *T)
 		if (!strcmp(kind, *w))
 			return "transaction control: touches no table";
 	if (!strcmp(kind, "PRAGMA") && T) {
-		k = is_punct(T, 2, '.') ? 3 : 1;
-		return is_punct(T, k + 1, '=') || is_punct(T, k + 1, '(')
+		k = sqt_is_punct(T, 2, '.') ? 3 : 1;
+		return sqt_is_punct(T, k + 1, '=') ||
+		               sqt_is_punct(T, k + 1, '(')
 		           ? "changes a setting: touches no table"
 		           : "reads only: no write lock";
 	}
@@ -1716,7 +1251,7 @@ void strata_sqlite_analyze(struct lint *L, struct lint_stmt *st)
 	for (size_t i = 0; i < st->ntouches; i++) {
 		struct lint_touch *t = &st->touches[i];
 		strata_risk r;
-		if (!t->created && created_here(L, t->name)) {
+		if (!t->created && sqt_created_here(L, t->name)) {
 			/* nothing to lose or to wait for on a new table */
 			t->effects &=
 			    ~(STRATA_TOUCH_REWRITE | STRATA_TOUCH_SCAN |
@@ -1874,9 +1409,9 @@ static int is_generated(const char *rest)
 	struct toks T = {0};
 	struct coldef cd = {0};
 
-	if (tokenize(&T, rest, strlen(rest), 0) == 0)
-		parse_coldef(&T, 0, T.n, 0, &cd);
-	toks_dispose(&T);
+	if (sqt_tokenize(&T, rest, strlen(rest), 0) == 0)
+		sqt_parse_coldef(&T, 0, T.n, 0, &cd);
+	sqt_toks_dispose(&T);
 	return (cd.flags & COL_GENERATED) != 0;
 }
 
@@ -1886,9 +1421,9 @@ static int constraint_named(const char *c, const char *name)
 	struct toks T = {0};
 	int r = 0;
 
-	if (name && tokenize(&T, c, strlen(c), 0) == 0)
-		r = is_word(&T, 0, "CONSTRAINT") && names(&T, 1, name);
-	toks_dispose(&T);
+	if (name && sqt_tokenize(&T, c, strlen(c), 0) == 0)
+		r = sqt_is_word(&T, 0, "CONSTRAINT") && sqt_names(&T, 1, name);
+	sqt_toks_dispose(&T);
 	return r;
 }
 
@@ -2061,10 +1596,10 @@ static void action_label(const struct toks *T, size_t k, char *out, size_t n)
 	size_t to = k + 1;
 
 	for (const char *const *w = second; *w; w++)
-		if (is_word(T, k + 1, *w))
+		if (sqt_is_word(T, k + 1, *w))
 			to = k + 2;
 	if (to == k + 2 &&
-	    (is_word(T, k + 2, "KEY") || is_word(T, k + 2, "NULL")))
+	    (sqt_is_word(T, k + 2, "KEY") || sqt_is_word(T, k + 2, "NULL")))
 		to = k + 3;
 	text_of(T, k, to, out, n);
 	for (char *p = out; *p; p++)
@@ -2084,28 +1619,30 @@ static int action_kind(const struct toks *T, size_t k)
 	    "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN",
 	    "INDEX",      "DEFAULT", "NOT",    NULL,
 	};
-	size_t n = k + 1 + is_word(T, k + 1, "COLUMN");
+	size_t n = k + 1 + sqt_is_word(T, k + 1, "COLUMN");
 
 	if (k >= T->n)
 		return ACT_BROKEN;
-	if (is_word(T, k, "RENAME")) {
-		if (is_word(T, k + 1, "TO"))
-			return is_name(T, k + 2) ? ACT_OK : ACT_BROKEN;
-		if (is_word(T, n, "CONSTRAINT") || is_word(T, n, "INDEX"))
+	if (sqt_is_word(T, k, "RENAME")) {
+		if (sqt_is_word(T, k + 1, "TO"))
+			return sqt_is_name(T, k + 2) ? ACT_OK : ACT_BROKEN;
+		if (sqt_is_word(T, n, "CONSTRAINT") ||
+		    sqt_is_word(T, n, "INDEX"))
 			return ACT_FOREIGN;
-		return is_name(T, n) && is_word(T, n + 1, "TO") &&
-		               is_name(T, n + 2)
+		return sqt_is_name(T, n) && sqt_is_word(T, n + 1, "TO") &&
+		               sqt_is_name(T, n + 2)
 		           ? ACT_OK
 		           : ACT_BROKEN;
 	}
-	if (is_word(T, k, "ADD") || is_word(T, k, "DROP")) {
-		if (!is_name(T, n))
+	if (sqt_is_word(T, k, "ADD") || sqt_is_word(T, k, "DROP")) {
+		if (!sqt_is_name(T, n))
 			return ACT_BROKEN;
 		for (const char *const *w = keywords; *w; w++)
-			if (is_word(T, n, *w))
+			if (sqt_is_word(T, n, *w))
 				return ACT_FOREIGN;
-		if (is_word(T, n, "IF") &&
-		    (is_word(T, n + 1, "NOT") || is_word(T, n + 1, "EXISTS")))
+		if (sqt_is_word(T, n, "IF") &&
+		    (sqt_is_word(T, n + 1, "NOT") ||
+		     sqt_is_word(T, n + 1, "EXISTS")))
 			return ACT_FOREIGN;
 		return ACT_OK;
 	}
@@ -2125,18 +1662,19 @@ static void report_unsupported(struct lint *L, const struct sqlite_model *M,
 	action_label(T, k, label, sizeof(label));
 	text_of(T, k, T->n, note, sizeof(note));
 	rb.note = note;
-	if ((is_word(T, k, "ALTER") || is_word(T, k, "MODIFY") ||
-	     is_word(T, k, "CHANGE")) &&
-	    is_name(T, k + 1 + is_word(T, k + 1, "COLUMN"))) {
-		tok_name(T, k + 1 + is_word(T, k + 1, "COLUMN"), col,
-		         sizeof(col));
+	if ((sqt_is_word(T, k, "ALTER") || sqt_is_word(T, k, "MODIFY") ||
+	     sqt_is_word(T, k, "CHANGE")) &&
+	    sqt_is_name(T, k + 1 + sqt_is_word(T, k + 1, "COLUMN"))) {
+		sqt_tok_name(T, k + 1 + sqt_is_word(T, k + 1, "COLUMN"), col,
+		             sizeof(col));
 		rb.col = col;
-	} else if (is_word(T, k, "ADD") && is_table_constraint(T, k + 1)) {
+	} else if (sqt_is_word(T, k, "ADD") && is_table_constraint(T, k + 1)) {
 		rb.add_cons = text_of(T, k + 1, T->n, cons, sizeof(cons));
 		rb.note = NULL;
-	} else if (is_word(T, k, "DROP") && is_word(T, k + 1, "CONSTRAINT") &&
-	           is_name(T, k + 2)) {
-		tok_name(T, k + 2, col, sizeof(col));
+	} else if (sqt_is_word(T, k, "DROP") &&
+	           sqt_is_word(T, k + 1, "CONSTRAINT") &&
+	           sqt_is_name(T, k + 2)) {
+		sqt_tok_name(T, k + 2, col, sizeof(col));
 		rb.drop_cons = col;
 	}
 	rebuild_help(L, M, q, &rb);
@@ -2155,9 +1693,9 @@ static int check_add_column(struct lint *L, const struct toks *T,
 	char name[SQ_NAME], nr[SQ_NAME], type[160], val[160], x[3 * SQ_NAME];
 	int dk;
 
-	tok_name(T, a, name, sizeof(name));
+	sqt_tok_name(T, a, name, sizeof(name));
 	text_of(T, a, a + 1, nr, sizeof(nr));
-	parse_coldef(T, a + 1, end, 0, &cd);
+	sqt_parse_coldef(T, a + 1, end, 0, &cd);
 	text_of(T, cd.type_from, cd.type_to, type, sizeof(type));
 	if (cd.flags & (COL_PK | COL_UNIQUE)) {
 		int pk = (cd.flags & COL_PK) != 0;
@@ -2197,13 +1735,14 @@ static int check_add_column(struct lint *L, const struct toks *T,
 	}
 	dk = cd.deflt == NONE
 	         ? DEF_NULL
-	         : default_kind(T, cd.deflt, default_end(T, cd.deflt, end));
+	         : sqt_default_kind(T, cd.deflt,
+	                            sqt_default_end(T, cd.deflt, end));
 	if ((cd.flags & COL_NOTNULL) && !(cd.flags & COL_GENERATED) &&
 	    dk == DEF_NULL) {
 		const char *guess = "''";
 		char lt[160];
 		/* SQLite's type affinity rules, roughly */
-		lower_into(lt, sizeof(lt), type);
+		sqt_lower_into(lt, sizeof(lt), type);
 		if (strstr(lt, "int") || strstr(lt, "bool"))
 			guess = "0";
 		else if (strstr(lt, "real") || strstr(lt, "floa") ||
@@ -2223,7 +1762,7 @@ static int check_add_column(struct lint *L, const struct toks *T,
 		            name, q->bare);
 	}
 	if (dk == DEF_NONCONST) {
-		size_t e = default_end(T, cd.deflt, end);
+		size_t e = sqt_default_end(T, cd.deflt, end);
 		text_of(T, cd.deflt, e, val, sizeof(val));
 		lint_help(L,
 		          "ALTER TABLE %s ADD COLUMN %s%s%s;\n"
@@ -2254,7 +1793,7 @@ static int check_drop_column(struct lint *L, const struct sqlite_model *M,
 	struct drop_check dc;
 	char col[SQ_NAME], cr[SQ_NAME], on[3 * SQ_NAME];
 
-	tok_name(T, c, col, sizeof(col));
+	sqt_tok_name(T, c, col, sizeof(col));
 	text_of(T, c, c + 1, cr, sizeof(cr));
 	check_drop(M, q->bare, col, &dc);
 	if (*dc.why) {
@@ -2296,7 +1835,7 @@ static int check_drop_column(struct lint *L, const struct sqlite_model *M,
 		    "fires from then on",
 		    dc.breaks->name, q->bare, col);
 	}
-	if (created_here(L, q->full))
+	if (sqt_created_here(L, q->full))
 		return 0;
 	lint_help(L,
 	          "-- once no deployed code reads or writes '%s', keep "
@@ -2321,9 +1860,9 @@ static void check_rename(struct lint *L, struct sqlite_model *M,
 	                                 nr[SQ_NAME], tn[3 * SQ_NAME];
 	size_t c;
 
-	if (is_word(T, k + 1, "TO")) {
-		read_qname(T, k + 2, &nq);
-		if (!created_here(L, q->full)) {
+	if (sqt_is_word(T, k + 1, "TO")) {
+		sqt_read_qname(T, k + 2, &nq);
+		if (!sqt_created_here(L, q->full)) {
 			lint_help(L,
 			          "-- keep the old name readable until every "
 			          "deployed reader uses the new one:\n"
@@ -2339,24 +1878,24 @@ static void check_rename(struct lint *L, struct sqlite_model *M,
 		rename_table(M, q->bare, nq.braw, nq.bare);
 		return;
 	}
-	c = k + 1 + is_word(T, k + 1, "COLUMN");
-	tok_name(T, c, old, sizeof(old));
-	tok_name(T, c + 2, neu, sizeof(neu));
+	c = k + 1 + sqt_is_word(T, k + 1, "COLUMN");
+	sqt_tok_name(T, c, old, sizeof(old));
+	sqt_tok_name(T, c + 2, neu, sizeof(neu));
 	text_of(T, c, c + 1, or, sizeof(or));
 	text_of(T, c + 2, c + 3, nr, sizeof(nr));
-	if (!created_here(L, q->full)) {
+	if (!sqt_created_here(L, q->full)) {
 		const struct sq_col *col =
 		    find_col(find_table(M, q->bare), old);
 		if (col) {
 			struct toks R = {0};
 			struct coldef cd;
-			if (tokenize(&R, col->rest, strlen(col->rest), 0) ==
+			if (sqt_tokenize(&R, col->rest, strlen(col->rest), 0) ==
 			    0) {
-				parse_coldef(&R, 0, R.n, 0, &cd);
+				sqt_parse_coldef(&R, 0, R.n, 0, &cd);
 				text_of(&R, cd.type_from, cd.type_to, type,
 				        sizeof(type));
 			}
-			toks_dispose(&R);
+			sqt_toks_dispose(&R);
 		}
 		lint_help(L,
 		          "-- expand: a new column kept in step with the "
@@ -2385,7 +1924,7 @@ static void check_rename(struct lint *L, struct sqlite_model *M,
 static size_t top_comma(const struct toks *T, size_t k)
 {
 	for (; k < T->n; k++)
-		if (T->v[k].depth == 0 && is_punct(T, k, ','))
+		if (T->v[k].depth == 0 && sqt_is_punct(T, k, ','))
 			return k;
 	return NONE;
 }
@@ -2396,8 +1935,8 @@ static void check_alter(struct lint *L, struct sqlite_model *M,
 	struct qname q;
 	size_t k, comma, n;
 
-	if (!is_word(T, 1, "TABLE") || (k = read_qname(T, 2, &q)) == NONE ||
-	    k >= T->n)
+	if (!sqt_is_word(T, 1, "TABLE") ||
+	    (k = sqt_read_qname(T, 2, &q)) == NONE || k >= T->n)
 		return;
 	if (action_kind(T, k) != ACT_OK) {
 		if (action_kind(T, k) == ACT_FOREIGN)
@@ -2436,17 +1975,17 @@ static void check_alter(struct lint *L, struct sqlite_model *M,
 		strata_buf_dispose(&b);
 		return;
 	}
-	n = k + 1 + is_word(T, k + 1, "COLUMN");
-	if (is_word(T, k, "RENAME")) {
+	n = k + 1 + sqt_is_word(T, k + 1, "COLUMN");
+	if (sqt_is_word(T, k, "RENAME")) {
 		check_dangling(L, M);
 		check_rename(L, M, T, &q, k);
-	} else if (is_word(T, k, "ADD")) {
+	} else if (sqt_is_word(T, k, "ADD")) {
 		if (!check_add_column(L, T, &q, n, T->n))
 			model_add_column(M, q.bare, T, n, T->n);
-	} else if (is_word(T, k, "DROP")) {
+	} else if (sqt_is_word(T, k, "DROP")) {
 		char col[SQ_NAME];
 		check_dangling(L, M);
-		tok_name(T, n, col, sizeof(col));
+		sqt_tok_name(T, n, col, sizeof(col));
 		if (!check_drop_column(L, M, T, &q, n))
 			model_drop_column(M, q.bare, col);
 	}
@@ -2454,11 +1993,11 @@ static void check_alter(struct lint *L, struct sqlite_model *M,
 
 static void check_pragma(struct lint *L, const struct toks *T)
 {
-	size_t k = is_punct(T, 2, '.') ? 3 : 1;
+	size_t k = sqt_is_punct(T, 2, '.') ? 3 : 1;
 	char value[32];
 
-	if (!is_word(T, k, "foreign_keys") ||
-	    !(is_punct(T, k + 1, '=') || is_punct(T, k + 1, '(')))
+	if (!sqt_is_word(T, k, "foreign_keys") ||
+	    !(sqt_is_punct(T, k + 1, '=') || sqt_is_punct(T, k + 1, '(')))
 		return;
 	if (!L->in_tx && L->tx_depth == 0)
 		return;
@@ -2493,9 +2032,9 @@ static void check_dml(struct lint *L, const struct toks *T, size_t verb)
 {
 	struct qname q;
 	size_t k = dml_table(T, verb, &q);
-	int del = is_word(T, verb, "DELETE");
+	int del = sqt_is_word(T, verb, "DELETE");
 
-	if (k == NONE || dml_where(T, k) != NONE || created_here(L, q.full))
+	if (k == NONE || dml_where(T, k) != NONE || sqt_created_here(L, q.full))
 		return;
 	if (del) {
 		lint_help(L,
@@ -2511,10 +2050,10 @@ static void check_dml(struct lint *L, const struct toks *T, size_t verb)
 		/* the statement's own SET clause, batched by rowid */
 		static const char *const tail[] = {"RETURNING", "ORDER",
 		                                   "LIMIT", NULL};
-		size_t set = find_word(T, k, T->n, 0, "SET"), end = T->n;
+		size_t set = sqt_find_word(T, k, T->n, 0, "SET"), end = T->n;
 		char sets[400];
 		for (const char *const *w = tail; *w && set != NONE; w++) {
-			size_t e = find_word(T, set, T->n, 0, *w);
+			size_t e = sqt_find_word(T, set, T->n, 0, *w);
 			if (e != NONE && e < end)
 				end = e;
 		}
@@ -2541,51 +2080,52 @@ static void track_schema(struct sqlite_model *M, const struct toks *T)
 	size_t i = 1, k;
 	char *sql;
 
-	if (is_word(T, 0, "DROP")) {
-		if (read_qname(T, skip_if_exists(T, 2), &q) == NONE)
+	if (sqt_is_word(T, 0, "DROP")) {
+		if (sqt_read_qname(T, sqt_skip_if_exists(T, 2), &q) == NONE)
 			return;
-		if (is_word(T, 1, "TABLE"))
+		if (sqt_is_word(T, 1, "TABLE"))
 			drop_table(M, q.bare);
-		else if (is_word(T, 1, "INDEX"))
+		else if (sqt_is_word(T, 1, "INDEX"))
 			drop_obj(M, OBJ_INDEX, q.bare);
-		else if (is_word(T, 1, "VIEW"))
+		else if (sqt_is_word(T, 1, "VIEW"))
 			drop_obj(M, OBJ_VIEW, q.bare);
-		else if (is_word(T, 1, "TRIGGER"))
+		else if (sqt_is_word(T, 1, "TRIGGER"))
 			drop_obj(M, OBJ_TRIGGER, q.bare);
 		return;
 	}
-	if (is_word(T, i, "TEMP") || is_word(T, i, "TEMPORARY"))
+	if (sqt_is_word(T, i, "TEMP") || sqt_is_word(T, i, "TEMPORARY"))
 		i++;
-	if (is_word(T, i, "UNIQUE"))
+	if (sqt_is_word(T, i, "UNIQUE"))
 		i++;
-	if (is_word(T, i, "VIRTUAL") && is_word(T, i + 1, "TABLE")) {
+	if (sqt_is_word(T, i, "VIRTUAL") && sqt_is_word(T, i + 1, "TABLE")) {
 		struct sq_table t;
-		if (read_qname(T, skip_if_exists(T, i + 2), &q) == NONE)
+		if (sqt_read_qname(T, sqt_skip_if_exists(T, i + 2), &q) == NONE)
 			return;
 		memset(&t, 0, sizeof(t));
 		if ((t.name = strdup(q.bare)))
 			add_table(M, &t);
 		return;
 	}
-	if (is_word(T, i, "TABLE")) {
-		size_t s = skip_if_exists(T, i + 1);
-		if ((k = read_qname(T, s, &q)) != NONE)
+	if (sqt_is_word(T, i, "TABLE")) {
+		size_t s = sqt_skip_if_exists(T, i + 1);
+		if ((k = sqt_read_qname(T, s, &q)) != NONE)
 			model_create_table(M, T, k, &q, s != i + 1);
 		return;
 	}
-	k = read_qname(T, skip_if_exists(T, i + 1), &q);
+	k = sqt_read_qname(T, sqt_skip_if_exists(T, i + 1), &q);
 	/* to the last token: a trailing comment would swallow the ';' of
 	 * the rebuild help that repeats it */
-	if (k == NONE || !(sql = span_dup(T, 0, T->n - 1)))
+	if (k == NONE || !(sql = sqt_span_dup(T, 0, T->n - 1)))
 		return;
-	if (is_word(T, i, "INDEX")) {
-		if (is_word(T, k, "ON") && read_qname(T, k + 1, &tab) != NONE)
+	if (sqt_is_word(T, i, "INDEX")) {
+		if (sqt_is_word(T, k, "ON") &&
+		    sqt_read_qname(T, k + 1, &tab) != NONE)
 			add_obj(M, OBJ_INDEX, q.bare, tab.bare, sql);
-	} else if (is_word(T, i, "VIEW")) {
+	} else if (sqt_is_word(T, i, "VIEW")) {
 		add_obj(M, OBJ_VIEW, q.bare, NULL, sql);
-	} else if (is_word(T, i, "TRIGGER")) {
-		size_t on = find_word(T, k, T->n, 0, "ON");
-		if (on != NONE && read_qname(T, on + 1, &tab) != NONE)
+	} else if (sqt_is_word(T, i, "TRIGGER")) {
+		size_t on = sqt_find_word(T, k, T->n, 0, "ON");
+		if (on != NONE && sqt_read_qname(T, on + 1, &tab) != NONE)
 			add_obj(M, OBJ_TRIGGER, q.bare, tab.bare, sql);
 	}
 	free(sql);
@@ -2600,40 +2140,43 @@ static void sqlite_statement(struct lint *L, const struct lint_stmt *st)
 
 	if (!T || T->n == 0)
 		return;
-	M = is_word(T, 0, "ALTER") || is_word(T, 0, "CREATE") ||
-	            is_word(T, 0, "DROP")
+	M = sqt_is_word(T, 0, "ALTER") || sqt_is_word(T, 0, "CREATE") ||
+	            sqt_is_word(T, 0, "DROP")
 	        ? mut_model(L)
 	        : cur_model(L);
 	if (!M)
 		return;
-	if (is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
+	if (sqt_is_word(T, 0, "WITH") && (verb = main_verb(T)) == NONE)
 		return;
-	if (is_word(T, verb, "ALTER")) {
+	if (sqt_is_word(T, verb, "ALTER")) {
 		struct qname q, to;
 		char key[SQ_NAME];
-		size_t k = read_qname(T, 2, &q);
+		size_t k = sqt_read_qname(T, 2, &q);
 		/* rows copied into new_t are in t after the rename */
-		if (S && k != NONE && is_word(T, k, "RENAME") &&
-		    is_word(T, k + 1, "TO") &&
-		    read_qname(T, k + 2, &to) != NONE) {
-			lower_into(key, sizeof(key), q.bare);
+		if (S && k != NONE && sqt_is_word(T, k, "RENAME") &&
+		    sqt_is_word(T, k + 1, "TO") &&
+		    sqt_read_qname(T, k + 2, &to) != NONE) {
+			sqt_lower_into(key, sizeof(key), q.bare);
 			if (strata_name_set_has(&S->filled, key)) {
-				lower_into(key, sizeof(key), to.bare);
+				sqt_lower_into(key, sizeof(key), to.bare);
 				strata_name_set_add(&S->filled, key);
 			}
 		}
 		check_alter(L, M, T);
-	} else if (is_word(T, verb, "CREATE") || is_word(T, verb, "DROP")) {
+	} else if (sqt_is_word(T, verb, "CREATE") ||
+	           sqt_is_word(T, verb, "DROP")) {
 		track_schema(M, T);
-	} else if (is_word(T, verb, "PRAGMA")) {
+	} else if (sqt_is_word(T, verb, "PRAGMA")) {
 		check_pragma(L, T);
-	} else if (is_word(T, verb, "UPDATE") || is_word(T, verb, "DELETE")) {
+	} else if (sqt_is_word(T, verb, "UPDATE") ||
+	           sqt_is_word(T, verb, "DELETE")) {
 		check_dml(L, T, verb);
-	} else if (is_word(T, verb, "INSERT") || is_word(T, verb, "REPLACE")) {
+	} else if (sqt_is_word(T, verb, "INSERT") ||
+	           sqt_is_word(T, verb, "REPLACE")) {
 		struct qname q;
 		char key[SQ_NAME];
 		if (S && dml_table(T, verb, &q) != NONE) {
-			lower_into(key, sizeof(key), q.bare);
+			sqt_lower_into(key, sizeof(key), q.bare);
 			strata_name_set_add(&S->filled, key);
 		}
 	}
