@@ -44,7 +44,8 @@ enum {
 	STRATA_EUSAGE = -16,        /* an argument is invalid */
 	STRATA_EEXISTS = -17,       /* a file to be created already exists */
 	STRATA_EUNSAFE = -18, /* lint found errors before a run (see lint) */
-	STRATA_EDESTRUCTIVE = -19 /* a run would delete data, not confirmed */
+	STRATA_EDESTRUCTIVE = -19, /* a run would delete data, not confirmed */
+	STRATA_EINTERRUPTED = -20  /* strata_interrupt() stopped the run */
 };
 
 /*
@@ -98,7 +99,9 @@ typedef enum strata_event_type {
 	STRATA_EVENT_RETRY,   /* a lock timeout: message says who blocks and
 	                         when the next try is */
 	STRATA_EVENT_BACKUP,  /* STRATA_RUN_BACKUP: message is the file */
-	STRATA_EVENT_PROGRESS /* long work (a batched backfill): message */
+	STRATA_EVENT_PROGRESS /* long work: a batched backfill, or a
+	                         statement running for more than 2 s (what
+	                         it is at, or what it waits for) */
 } strata_event_type;
 
 struct strata_finding;
@@ -113,6 +116,14 @@ typedef struct strata_event {
 	const char *file;
 	int line, column;
 	const struct strata_finding *finding; /* STRATA_EVENT_FINDING only */
+	/* STRATA_EVENT_PROGRESS: where the work is (PostgreSQL's phase, like
+	 * "CREATE INDEX CONCURRENTLY: building index: scanning table", or
+	 * "backfill"; NULL: unknown), `done` of `total` units (`unit`, like
+	 * "blocks" or "rows"; total 0: unknown), and the session it waits
+	 * for (blocker_pid 0: none) */
+	const char *phase, *unit;
+	long long done, total;
+	int blocker_pid;
 } strata_event;
 
 typedef void (*strata_event_fn)(const strata_event *ev, void *data);
@@ -278,6 +289,18 @@ typedef struct strata_run_opts {
  * NULL, receives how many migrations were applied or rolled back.
  */
 int strata_run(strata *s, const strata_run_opts *opts, int *out_done);
+
+/*
+ * Asks the run in progress on `s` to stop as soon as it safely can: the
+ * statement running is cancelled (PostgreSQL: a cancel request; SQLite:
+ * interrupted) and its transaction rolled back; a migration that runs
+ * without a transaction is left dirty at that statement, where the next
+ * up goes on.  Between two migrations or two backfill batches the run
+ * simply stops.  strata_run() then fails with STRATA_EINTERRUPTED.  Only
+ * sets a flag, so it is safe from a signal handler or another thread.
+ * The handle stays interrupted: later runs on it stop at once.
+ */
+void strata_interrupt(strata *s);
 
 /*
  * Records `version` as applied (applied != 0) or removes its history row

@@ -234,12 +234,21 @@ int strata_batch_run(strata *s, const strata_migration *m, const char *sql,
 			                  m->version, m->name, done,
 			                  todo > done ? todo : done,
 			                  ms > 0 ? done * 1000 / ms : done);
-			strata_session_emit(s, STRATA_EVENT_PROGRESS, m,
-			                    msg.ptr);
+			strata_session_progress(s, m, msg.ptr, "backfill",
+			                        "rows", done,
+			                        todo > done ? todo : done, 0);
 			last = now_ms();
 		}
 		if (n == 0)
 			break;
+		if (strata_is_interrupted(s)) {
+			rc = strata_error_set(&s->err, STRATA_EINTERRUPTED,
+			                      "interrupted after %lld of %lld "
+			                      "rows: the batches done stay "
+			                      "committed",
+			                      done, todo > done ? todo : done);
+			goto out;
+		}
 		/* a WHERE that still matches what the SET changed never ends */
 		if (done > 2 * todo + 2 * (long long)b->size) {
 			rc = strata_error_set(

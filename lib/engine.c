@@ -368,12 +368,23 @@ static int stmt_failed(strata *s, const struct migration_file *m,
 	const strata_stmt *st = &l->items[i];
 	struct section sec = migration_section(m, dir);
 
+	/* a cancel that strata_interrupt() asked for, or a backfill it
+	 * stopped between batches */
+	int code = strata_is_interrupted(s) ? STRATA_EINTERRUPTED : STRATA_EDB;
+
 	memset(&s->err, 0, sizeof(s->err));
-	strata_error_at(&s->err, STRATA_EDB, sec.path, sec.text,
+	strata_error_at(&s->err, code, sec.path, sec.text,
 	                st->offset + (off > 0 ? (size_t)off : 0), "%s",
-	                db.message ? db.message : "statement failed");
+	                code == STRATA_EINTERRUPTED && db.code != code
+	                    ? "interrupted: the statement was cancelled"
+	                : db.message ? db.message
+	                             : "statement failed");
 	s->err.sqlstate = db.sqlstate;
-	s->err.detail = db.detail;
+	/* SQLite's detail for a cancel is "interrupted" again */
+	s->err.detail =
+	    code == db.code || code == STRATA_EDB ? db.detail : NULL;
+	if (!s->err.detail)
+		free(db.detail);
 	s->err.hint = db.hint;
 	db.sqlstate = db.detail = db.hint = NULL;
 	strata_error_dispose(&db);
@@ -385,7 +396,19 @@ static int stmt_failed(strata *s, const struct migration_file *m,
 		    &s->err.hint,
 		    "this statement cannot run inside a transaction: add '-- "
 		    "strata:no-transaction' to the section");
-	return STRATA_EDB;
+	return code;
+}
+
+/* Runs statement i of a step's list, watched while it runs. */
+static int exec_stmt(strata *s, const struct step *st,
+                     const strata_stmt_list *l, size_t i, long *off)
+{
+	int rc;
+
+	strata_watch_begin(s, st->m, l->items[i].sql, i + 1, l->count);
+	rc = s->driver->exec(s->conn, l->items[i].sql, off, &s->err);
+	strata_watch_end(s);
+	return rc;
 }
 
 static void rollback(strata *s)
@@ -507,8 +530,7 @@ static int step_in_tx(strata *s, const struct step *st,
 			rollback(s);
 			return rc;
 		}
-		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
-		    0) {
+		if (exec_stmt(s, st, l, i, &off) < 0) {
 			rc = stmt_failed(s, m, st->dir, l, i, off);
 			rollback(s);
 			return rc;
@@ -586,8 +608,7 @@ static int run_segment(strata *s, const struct step *st,
 			rollback(s);
 			return rc;
 		}
-		if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) <
-		    0) {
+		if (exec_stmt(s, st, l, i, &off) < 0) {
 			rc = stmt_failed(s, st->m, st->dir, l, i, off);
 			rollback(s);
 			return rc;
@@ -643,7 +664,7 @@ static int run_alone(strata *s, const struct step *st,
 	strata_drop_invalid_index(s, st, l->items[i].sql);
 	if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0)
 		return rc;
-	if (s->driver->exec(s->conn, l->items[i].sql, &off, &s->err) < 0)
+	if (exec_stmt(s, st, l, i, &off) < 0)
 		return stmt_failed(s, st->m, st->dir, l, i, off);
 	return 0;
 }
@@ -766,6 +787,14 @@ static int run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 		           tries++, &seed))
 			t0 = now_ms();
 	}
+	/* interrupted while waiting to try again */
+	if (rc < 0 && s->err.code == STRATA_EINTERRUPTED)
+		rc = STRATA_EINTERRUPTED;
+	if (rc == STRATA_EINTERRUPTED && !s->err.way_out)
+		strata_error_field(&s->err.way_out,
+		                   "nothing changed: the migration's "
+		                   "transaction was rolled back; run the same "
+		                   "command again to go on");
 	if (rc == 1)
 		emit_step(s, STRATA_EVENT_MIGRATION_SKIP, st, 0);
 	else if (rc == 0)
@@ -963,8 +992,9 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		free(file);
 	}
 	for (i = 0; i < p.count; i++) {
-		if ((rc = run_step(s, &p.steps[i], &lists[i], alones[i], dry)) <
-		    0)
+		if ((rc = strata_stop_before(s, p.steps[i].m)) < 0 ||
+		    (rc = run_step(s, &p.steps[i], &lists[i], alones[i], dry)) <
+		        0)
 			goto done;
 		if (rc == 0)
 			done++;

@@ -127,11 +127,19 @@ static int backoff_ms(int next, unsigned *seed)
 	return (int)(full / 2 + rand_r(seed) % (full / 2 + 1));
 }
 
-static void sleep_ms(int ms)
+/* Sleeps, in slices so that strata_interrupt() ends the wait early;
+ * returns whether it did. */
+static int sleep_ms(strata *s, int ms)
 {
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	while (ms > 0 && !strata_is_interrupted(s)) {
+		int slice = ms < STRATA_TICK_MS ? ms : STRATA_TICK_MS;
+		struct timespec ts = {0, (long)slice * 1000000L};
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR &&
+		       !strata_is_interrupted(s))
+			;
+		ms -= slice;
+	}
+	return strata_is_interrupted(s);
 }
 
 /*
@@ -185,6 +193,13 @@ int strata_lock_retry(strata *s, const struct step *st, const char *sql,
 	strata_session_emit(s, STRATA_EVENT_RETRY, &st->m->pub, msg.ptr);
 	strata_buf_dispose(&who);
 	strata_buf_dispose(&msg);
-	sleep_ms(wait);
+	if (sleep_ms(s, wait)) {
+		/* the lock timeout's position and statement stay */
+		s->err.code = STRATA_EINTERRUPTED;
+		strata_error_field(&s->err.message,
+		                   "interrupted while waiting to try again "
+		                   "after a lock timeout");
+		return 0;
+	}
 	return 1;
 }

@@ -120,8 +120,10 @@ void strata_free(strata *s)
 {
 	if (!s)
 		return;
-	if (s->driver)
+	if (s->driver) {
+		strata_watch_close(s);
 		s->driver->close(s->conn);
+	}
 	strata_session_migrations_clear(s);
 	strata_sqlite_checker_free(s->sqlite_checker);
 	free(s->lint_sev);
@@ -183,6 +185,7 @@ int strata_session_connect(strata *s)
 	s->driver = d;
 	if (d->set_notice_fn)
 		d->set_notice_fn(s->conn, on_notice, s);
+	strata_watch_attach(s);
 	return 0;
 }
 
@@ -202,6 +205,27 @@ void strata_session_emit(strata *s, strata_event_type type,
 	ev.type = type;
 	ev.migration = m;
 	ev.message = message;
+	s->on_event(&ev, s->event_data);
+}
+
+void strata_session_progress(strata *s, const strata_migration *m,
+                             const char *message, const char *phase,
+                             const char *unit, long long done, long long total,
+                             int blocker_pid)
+{
+	strata_event ev;
+
+	if (!s->on_event)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = STRATA_EVENT_PROGRESS;
+	ev.migration = m;
+	ev.message = message;
+	ev.phase = phase;
+	ev.unit = unit;
+	ev.done = done;
+	ev.total = total;
+	ev.blocker_pid = blocker_pid;
 	s->on_event(&ev, s->event_data);
 }
 

@@ -5,6 +5,8 @@
 #ifndef STRATA_SESSION_H
 #define STRATA_SESSION_H
 
+#include <stdatomic.h>
+
 #include "strata.h"
 #include "strata/driver.h"
 
@@ -57,6 +59,8 @@ struct strata {
 	void *event_data;
 
 	strata_error err; /* the last failure */
+	atomic_int interrupted; /* strata_interrupt(); lock-free, so a
+	                           signal handler may set it */
 
 	const struct strata_driver *driver; /* NULL until connected */
 	strata_conn *conn;
@@ -64,6 +68,17 @@ struct strata {
 	struct strata_sqlite_checker *sqlite_checker; /* owned; lazily opened */
 	signed char *lint_sev; /* owned: configured severity by rule index,
 	                          -1 where not configured; NULL: none */
+
+	/* The migration statement running now, watched by run_watch.c. */
+	struct {
+		const struct migration_file *m; /* NULL: none */
+		const char *sql;
+		size_t index, count; /* statement index (1-based) of count */
+		long long t0, last;  /* when it began, last report (ms) */
+		int backend_pid;     /* PostgreSQL: the session running it */
+		strata_conn *conn;   /* owned: a second connection to look */
+		int broken;          /* looking failed once: stop looking */
+	} watch;
 
 	struct migration_file *migs; /* owned, sorted by version */
 	size_t nmigs;
@@ -81,6 +96,28 @@ int strata_session_load(strata *s);
 
 void strata_session_emit(strata *s, strata_event_type type,
                          const strata_migration *m, const char *message);
+
+/* A STRATA_EVENT_PROGRESS (see strata_event for the fields). */
+void strata_session_progress(strata *s, const strata_migration *m,
+                             const char *message, const char *phase,
+                             const char *unit, long long done,
+                             long long total, int blocker_pid);
+
+/* ---- run_watch.c: a statement watched while it runs ---- */
+
+/* At connect: the driver's tick goes to the watcher. */
+void strata_watch_attach(strata *s);
+/* Around a migration statement: only then may a tick cancel (interrupt)
+ * or report it. */
+void strata_watch_begin(strata *s, const struct migration_file *m,
+                        const char *sql, size_t index, size_t count);
+void strata_watch_end(strata *s);
+/* Closes the watcher's own connection, if it opened one. */
+void strata_watch_close(strata *s);
+int strata_is_interrupted(strata *s);
+/* STRATA_EINTERRUPTED, said about the migration `next` would have run,
+ * once strata_interrupt() was called; else 0. */
+int strata_stop_before(strata *s, const struct migration_file *next);
 
 /* The migration with this version, or NULL. */
 struct migration_file *strata_session_find(strata *s, const char *version);

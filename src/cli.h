@@ -8,6 +8,8 @@
 #include "strata.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
+/* interrupted by a signal: 128 + its number, as shells report it */
+#define EXIT_SIGNAL(sig) (128 + (sig))
 enum { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_GITHUB };
 
 struct cli {
@@ -33,6 +35,11 @@ struct cli {
 	json_t *events;   /* --json: the migrations run, in order */
 	json_t *notes;    /* --json: retries, progress, backups, findings */
 	int dry_shown;    /* dry run: statements printed */
+	/* progress of long work: on a terminal one line redrawn in place
+	 * (progress_open: it is on screen); elsewhere a line now and then */
+	int progress_tty, progress_open, progress_blocker;
+	long long progress_printed_ms;
+	const strata_migration *progress_mig;
 };
 
 struct command {
@@ -58,6 +65,8 @@ json_t *json_error(const strata_error *e, int rc);
 const char *paint(const struct cli *c, const char *color, const char *text,
                   char *buf, size_t n);
 void on_event(const strata_event *ev, void *data);
+/* Takes a progress line off the terminal before something else prints. */
+void out_progress_end(struct cli *c);
 /* A lint finding as text: location, rule, source line, caret, help. */
 void out_finding(const struct cli *c, FILE *fp, const strata_finding *f);
 

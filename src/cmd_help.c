@@ -25,7 +25,8 @@ static const char global_help[] =
     "\n"
     "Exit status: 0 ok, 1 failure, 2 usage error, 3 'status --exit-code' "
     "found\n"
-    "migrations that are not applied.\n";
+    "migrations that are not applied, 130 interrupted by Ctrl-C (143: "
+    "SIGTERM).\n";
 
 static json_t *command_json(const struct command *cmd)
 {

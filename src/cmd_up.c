@@ -59,5 +59,10 @@ const struct command cmd_up = {
         "database\n"
         "into .strata/backups/ (SQLite: its backup API, 'strata restore' "
         "puts it\n"
-        "back; PostgreSQL: pg_dump).",
+        "back; PostgreSQL: pg_dump). A statement running for over 2 s "
+        "reports its\n"
+        "progress and what it waits for. Ctrl-C cancels it and rolls its "
+        "migration\n"
+        "back (outside a transaction: dirty there, and up goes on from it); "
+        "exit 130.",
 };

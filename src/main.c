@@ -2,7 +2,7 @@
  * strata: the command-line tool.  Parses the options (global ones anywhere
  * on the line), opens a session with the library, and hands over to one
  * cmd_<verb>.c.  Exit status: 0 ok, 1 failure, 2 usage, 3 status --exit-code
- * found something to do.
+ * found something to do, 128 + the signal's number when interrupted.
  */
 #include <getopt.h>
 #include <stdio.h>

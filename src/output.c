@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -112,6 +115,8 @@ void out_error(struct cli *c, int rc)
 	const char *msg = c->s ? strata_errmsg(c->s) : "out of memory";
 	char b1[64];
 
+	out_progress_end(c);
+
 	if (e && e->file && e->line)
 		fprintf(stderr, "%s:%d:%d: %s %s", e->file, e->line, e->column,
 		        paint(c, RED, "error:", b1, sizeof(b1)), msg);
@@ -201,7 +206,75 @@ static void note(struct cli *c, const char *kind, const strata_event *ev)
 	}
 	json_object_set_new(o, "message",
 	                    json_string(ev->message ? ev->message : ""));
+	if (ev->type == STRATA_EVENT_PROGRESS) {
+		set_str(o, "phase", ev->phase);
+		if (ev->total > 0) {
+			set_str(o, "unit", ev->unit);
+			json_object_set_new(o, "done", json_integer(ev->done));
+			json_object_set_new(o, "total",
+			                    json_integer(ev->total));
+		}
+		if (ev->blocker_pid)
+			json_object_set_new(o, "blocked_by",
+			                    json_integer(ev->blocker_pid));
+	}
 	json_array_append_new(c->notes, o);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void out_progress_end(struct cli *c)
+{
+	if (c->progress_open) {
+		fputs("\r\033[K", stderr);
+		c->progress_open = 0;
+	}
+}
+
+/* How often a log (not a terminal) gets a progress line. */
+#define PROGRESS_LOG_MS 10000
+
+/*
+ * On a terminal, progress is one line redrawn in place, cut to the
+ * terminal's width so that it never wraps.  In a log, a line when the
+ * work or what blocks it changes, when it ends, and every 10 s between.
+ */
+static void out_progress(struct cli *c, const strata_event *ev)
+{
+	long long now = mono_ms();
+
+	if (c->progress_tty) {
+		struct winsize ws;
+		int width =
+		    ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20
+		        ? ws.ws_col - 1
+		        : 79;
+		int col = (int)strlen("strata: ");
+		fputs("\r\033[Kstrata: ", stderr);
+		for (const char *p = ev->message; *p; p++) {
+			/* count characters, not UTF-8 continuation bytes */
+			if (((unsigned char)*p & 0xC0) != 0x80 && ++col > width)
+				break;
+			fputc(*p, stderr);
+		}
+		fflush(stderr);
+		c->progress_open = 1;
+		return;
+	}
+	if (ev->migration == c->progress_mig &&
+	    ev->blocker_pid == c->progress_blocker &&
+	    now - c->progress_printed_ms < PROGRESS_LOG_MS &&
+	    !(ev->total > 0 && ev->done >= ev->total))
+		return;
+	c->progress_mig = ev->migration;
+	c->progress_blocker = ev->blocker_pid;
+	c->progress_printed_ms = now;
+	fprintf(stderr, "strata: %s\n", ev->message);
 }
 
 void on_event(const strata_event *ev, void *data)
@@ -210,6 +283,8 @@ void on_event(const strata_event *ev, void *data)
 	const char *dir = ev->direction == STRATA_UP ? "up" : "down";
 	char b1[64];
 
+	if (ev->type != STRATA_EVENT_PROGRESS)
+		out_progress_end(c);
 	switch (ev->type) {
 	case STRATA_EVENT_LOCK_WAIT:
 		if (!c->quiet)
@@ -273,7 +348,7 @@ void on_event(const strata_event *ev, void *data)
 	case STRATA_EVENT_PROGRESS:
 		note(c, "progress", ev);
 		if (!c->quiet && !c->json)
-			fprintf(stderr, "strata: %s\n", ev->message);
+			out_progress(c, ev);
 		break;
 	case STRATA_EVENT_RETRY:
 		note(c, "retry", ev);

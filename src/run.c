@@ -1,4 +1,5 @@
 /* The runner shared by up, down, redo and goto. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,33 @@ static int confirm(const char *question, void *data)
 	if (!fgets(answer, sizeof(answer), stdin))
 		return 0;
 	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/*
+ * Ctrl-C (or a deployer's SIGTERM) during a run: the library cancels the
+ * running statement and stops cleanly, leaving the history true.  The
+ * handler is one-shot, so a second Ctrl-C kills at once.
+ */
+static strata *interrupt_target;
+static volatile sig_atomic_t interrupt_signal;
+
+static void on_signal(int sig)
+{
+	interrupt_signal = sig;
+	strata_interrupt(interrupt_target);
+}
+
+static void catch_signals(strata *s, int on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	interrupt_target = s;
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sa.sa_flags = on ? SA_RESETHAND : 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 int parse_count(struct cli *c, const char *arg, int *out)
@@ -71,10 +99,16 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 	}
 	if (apply_lint_config(c) < 0)
 		return EXIT_USAGE;
+	c->progress_tty = isatty(STDERR_FILENO) && !c->json && !c->quiet;
+	catch_signals(c->s, 1);
 	rc = strata_run(c->s, &o, &done);
+	catch_signals(c->s, 0);
+	out_progress_end(c);
 	if (rc < 0) {
 		out_error(c, rc);
-		return EXIT_FAIL;
+		return rc == STRATA_EINTERRUPTED && interrupt_signal
+		           ? EXIT_SIGNAL(interrupt_signal)
+		           : EXIT_FAIL;
 	}
 	if (c->json) {
 		json_t *doc = json_object();

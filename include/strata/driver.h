@@ -16,6 +16,9 @@
 
 typedef struct strata_conn strata_conn; /* defined by each driver */
 
+/* How often a driver calls the tick function (set_tick_fn below). */
+#define STRATA_TICK_MS 100
+
 /* Capability bits. */
 #define STRATA_CAP_TRANSACTIONAL_DDL (1u << 0) /* DDL rolls back */
 #define STRATA_CAP_ADVISORY_LOCK     (1u << 1) /* lock()/unlock() provided */
@@ -28,6 +31,9 @@ typedef int (*strata_row_fn)(void *data, int ncols, const char *const *values);
 
 /* Receives a one-line-or-more message (lock waits, server notices). */
 typedef void (*strata_message_fn)(void *data, const char *message);
+
+/* Called while a statement runs; non-zero asks the driver to cancel it. */
+typedef int (*strata_tick_fn)(void *data);
 
 struct strata_driver {
 	const char *name;           /* "sqlite", "postgres" */
@@ -78,6 +84,13 @@ struct strata_driver {
 	 * ("NOTICE:  ...", possibly several lines), without a final newline.
 	 * Until it is called, messages are dropped. */
 	void (*set_notice_fn)(strata_conn *c, strata_message_fn fn, void *data);
+
+	/* May provide: while exec() waits for the database, `fn` is called
+	 * about every STRATA_TICK_MS (from the calling thread, so it must not
+	 * use this connection).  When it returns non-zero the driver cancels
+	 * the statement, which then fails the way the database reports a
+	 * cancel.  Without it a statement cannot be interrupted or watched. */
+	void (*set_tick_fn)(strata_conn *c, strata_tick_fn fn, void *data);
 
 	/* May provide: a consistent copy of the whole database into the file
 	 * `path` (created), and the reverse: the database replaced by the

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <poll.h>
+
 #include <libpq-fe.h>
 
 #include "error.h"
@@ -23,6 +25,8 @@ struct strata_conn {
 	PGconn *pg;                  /* owned */
 	strata_message_fn notice_fn; /* NULL: notices are dropped */
 	void *notice_data;
+	strata_tick_fn tick_fn; /* NULL: exec() simply waits */
+	void *tick_data;
 };
 
 /* How long lock() sleeps between two attempts. */
@@ -414,6 +418,73 @@ static void pg_set_notice_fn(strata_conn *c, strata_message_fn fn, void *data)
 
 /* ---- statements ---------------------------------------------------- */
 
+static void pg_set_tick_fn(strata_conn *c, strata_tick_fn fn, void *data)
+{
+	c->tick_fn = fn;
+	c->tick_data = data;
+}
+
+/* Asks the server to cancel what this connection runs; the statement then
+ * fails with 57014 (query_canceled). */
+static void cancel(struct strata_conn *c)
+{
+	PGcancel *pc = PQgetCancel(c->pg);
+	char why[256];
+
+	if (pc) {
+		PQcancel(pc, why, sizeof(why));
+		PQfreeCancel(pc);
+	}
+}
+
+/*
+ * Waits for the answer to what PQsendQuery sent, calling the tick function
+ * between waits, and returns the result PQexec would have: the first
+ * error, else the last result.  A COPY result is returned at once, for
+ * check_result() to end the copy.  A lost connection shows as an error
+ * result from PQgetResult.
+ */
+static PGresult *await_result(struct strata_conn *c)
+{
+	PGresult *res, *keep = NULL;
+	int cancelled = 0;
+
+	for (;;) {
+		while (PQisBusy(c->pg)) {
+			struct pollfd p = {PQsocket(c->pg), POLLIN, 0};
+			int n = poll(&p, 1, c->tick_fn ? STRATA_TICK_MS : -1);
+			if (n < 0 && errno != EINTR)
+				break;
+			if (n > 0 && !PQconsumeInput(c->pg))
+				break;
+			/* a signal (EINTR) may be the interrupt: ask now */
+			if (n <= 0 && c->tick_fn && !cancelled &&
+			    c->tick_fn(c->tick_data)) {
+				cancel(c);
+				cancelled = 1;
+			}
+		}
+		if (!(res = PQgetResult(c->pg)))
+			break;
+		switch (PQresultStatus(res)) {
+		case PGRES_COPY_IN:
+		case PGRES_COPY_OUT:
+		case PGRES_COPY_BOTH:
+			PQclear(keep);
+			return res;
+		default:
+			break;
+		}
+		if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+		} else {
+			PQclear(keep);
+			keep = res;
+		}
+	}
+	return keep;
+}
+
 static int pg_exec(strata_conn *c, const char *sql, long *err_offset,
                    strata_error *err)
 {
@@ -422,7 +493,10 @@ static int pg_exec(strata_conn *c, const char *sql, long *err_offset,
 
 	if (err_offset)
 		*err_offset = -1;
-	res = PQexec(c->pg, sql);
+	/* asynchronously, so that a long statement can be watched and
+	 * cancelled; a failed send leaves res NULL and the error in
+	 * PQerrorMessage */
+	res = PQsendQuery(c->pg, sql) ? await_result(c) : NULL;
 	rc = check_result(c, res, sql, err_offset, err);
 	PQclear(res);
 	return rc;
@@ -688,4 +762,5 @@ const struct strata_driver strata_driver_postgres = {
     .lock = pg_lock,
     .unlock = pg_unlock,
     .set_notice_fn = pg_set_notice_fn,
+    .set_tick_fn = pg_set_tick_fn,
 };

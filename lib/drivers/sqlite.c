@@ -6,14 +6,47 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "session.h"
 
 struct strata_conn {
 	sqlite3 *db;
-	int busy_ms; /* how long SQLite waits for another writer */
+	int busy_ms;            /* how long SQLite waits for another writer */
+	strata_tick_fn tick_fn; /* NULL: statements are not watched */
+	void *tick_data;
+	long long next_tick; /* monotonic ms of the next call to tick_fn */
 };
+
+/* How many virtual machine steps between two looks at the clock. */
+#define TICK_STEPS 10000
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SQLite's progress handler: a non-zero return interrupts the statement
+ * (SQLITE_INTERRUPT), which rolls back what it did. */
+static int on_progress(void *data)
+{
+	strata_conn *c = data;
+	long long now = mono_ms();
+
+	if (now < c->next_tick)
+		return 0;
+	c->next_tick = now + STRATA_TICK_MS;
+	return c->tick_fn(c->tick_data) != 0;
+}
+
+static void sq_set_tick_fn(strata_conn *c, strata_tick_fn fn, void *data)
+{
+	c->tick_fn = fn;
+	c->tick_data = data;
+}
 
 static int db_error(strata_conn *c, strata_error *err, const char *what)
 {
@@ -98,14 +131,13 @@ static int run(strata_conn *c, sqlite3_stmt *st, strata_row_fn fn, void *data,
 	return 0;
 }
 
-static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
-                   strata_error *err)
+static int exec_all(strata_conn *c, const char *sql, long *err_offset,
+                    strata_error *err)
 {
 	const char *tail = sql;
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	*err_offset = -1;
 	while (*tail) {
 		const char *head = tail;
 		if (sqlite3_prepare_v2(c->db, head, -1, &st, &tail) !=
@@ -123,6 +155,22 @@ static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
 			return rc;
 	}
 	return 0;
+}
+
+static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
+                   strata_error *err)
+{
+	int rc;
+
+	*err_offset = -1;
+	/* only while exec() runs: bookkeeping queries are not interrupted */
+	if (c->tick_fn) {
+		c->next_tick = mono_ms() + STRATA_TICK_MS;
+		sqlite3_progress_handler(c->db, TICK_STEPS, on_progress, c);
+	}
+	rc = exec_all(c, sql, err_offset, err);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	return rc;
 }
 
 static int sq_query(strata_conn *c, const char *sql, int nparams,
@@ -261,4 +309,5 @@ const struct strata_driver strata_driver_sqlite = {
     .table_exists = sq_table_exists,
     .backup_to = sq_backup_to,
     .restore_from = sq_restore_from,
+    .set_tick_fn = sq_set_tick_fn,
 };

@@ -135,6 +135,7 @@ static void test_driver_table(void **state)
 	assert_non_null(DRV.lock);
 	assert_non_null(DRV.unlock);
 	assert_non_null(DRV.set_notice_fn);
+	assert_non_null(DRV.set_tick_fn);
 	DRV.close(NULL);
 }
 
@@ -687,6 +688,56 @@ static void test_connection_lost(void **state)
 	free(pid);
 }
 
+/* ---- ticks while a statement runs, and cancelling ------------------ */
+
+struct ticks {
+	int n, cancel_at;
+};
+
+static int count_tick(void *data)
+{
+	struct ticks *t = data;
+	return ++t->n == t->cancel_at;
+}
+
+static void test_tick_and_cancel(void **state)
+{
+	strata_conn *c = *state;
+	struct ticks t = {0, 0};
+	strata_error err = {0};
+	long long t0;
+	long off = 0;
+	char *v;
+
+	/* ticks come while the server works, about every STRATA_TICK_MS */
+	DRV.set_tick_fn(c, count_tick, &t);
+	exec_ok(c, "SELECT pg_sleep(0.5)");
+	assert_in_range(t.n, 3, 6);
+	/* a non-zero tick cancels: the statement fails with 57014 soon */
+	t.n = 0;
+	t.cancel_at = 2;
+	t0 = mono_ms();
+	assert_int_equal(DRV.exec(c, "SELECT pg_sleep(30)", &off, &err),
+	                 STRATA_EDB);
+	assert_true(mono_ms() - t0 < 5000);
+	assert_string_equal(err.sqlstate, "57014");
+	assert_int_equal(t.n, 2);
+	strata_error_dispose(&err);
+	/* the connection goes on working, and the last result of several
+	 * statements is the one that counts, as with PQexec */
+	DRV.set_tick_fn(c, NULL, NULL);
+	exec_ok(c, "CREATE TABLE strata_check.m (x int); INSERT INTO "
+	           "strata_check.m VALUES (7)");
+	v = query_value(c, "SELECT x FROM strata_check.m");
+	assert_string_equal(v, "7");
+	free(v);
+	/* an error in the first of several statements is the result */
+	assert_int_equal(DRV.exec(c, "SELECT 1/0; SELECT 1", &off, &err),
+	                 STRATA_EDB);
+	assert_string_equal(err.sqlstate, "22012");
+	strata_error_dispose(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -708,6 +759,8 @@ int main(void)
 	    cmocka_unit_test(test_bad_url),
 	    cmocka_unit_test(test_connection_refused),
 	    cmocka_unit_test_setup_teardown(test_connection_lost, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_tick_and_cancel, setup,
 	                                    teardown),
 	};
 
