@@ -332,6 +332,24 @@ int strata_database_backup(strata *s, char **out_path);
  */
 int strata_database_restore(strata *s, const char *path);
 
+/*
+ * Schema snapshots (docs/snapshot.md): the schema of the session's
+ * database read from its catalog, as canonical sorted text, without
+ * strata's history table and strata_backup.  *out_text receives it;
+ * caller frees.  STRATA_SNAPSHOT_OWNERS adds owner lines (PostgreSQL).
+ */
+#define STRATA_SNAPSHOT_OWNERS (1u << 0)
+int strata_schema_snapshot(strata *s, unsigned flags, char **out_text);
+
+/*
+ * Compares two snapshots object by object: *out_text (caller frees)
+ * receives "+ HEADER" for objects only in `b`, "- HEADER" for those only
+ * in `a`, and "~ HEADER" followed by the property lines that differ
+ * ("    + column x int"); "" when equal.  Returns the number of objects
+ * that differ, or STRATA_ENOMEM.
+ */
+int strata_snapshot_diff(const char *a, const char *b, char **out_text);
+
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);
 
