@@ -28,9 +28,9 @@ int strata_schema_snapshot(strata *s, unsigned flags, char **out_text)
 		return rc;
 	}
 	*out_text = strata_buf_detach(&b);
-	return *out_text ? 0
-	                 : strata_error_set(&s->err, STRATA_ENOMEM,
-	                                    "out of memory");
+	return *out_text
+	           ? 0
+	           : strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
 }
 
 /* ---- diff ---- */

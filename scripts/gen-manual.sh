@@ -15,7 +15,8 @@ HEAD
 echo '```'
 "$strata" help
 echo '```'
-for cmd in new up down redo goto status version force help; do
+# every command the tool knows, in its own order
+for cmd in $("$strata" help --json | jq -r '.commands[].name'); do
 	printf '\n## strata %s\n\n```\n' "$cmd"
 	"$strata" help "$cmd" | sed '/^Global options/,$d'
 	echo '```'

@@ -21,6 +21,10 @@ struct cli {
 	int seq, single_file, timestamp, dry_run, all, exit_code, pending;
 	int allow_modified, allow_out_of_order, allow_unsafe, allow_destructive;
 	int no_data_backup, backup;
+	const char *output, *from; /* dump -o FILE; diff --from SOURCE */
+	int owners, dump;          /* dump --owners; up/down --dump */
+	char *dump_file;           /* owned: strata.ini [dump] file */
+	int dump_after_run;        /* strata.ini [dump] after-run */
 	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */
@@ -53,7 +57,7 @@ struct command {
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
 	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
-	cmd_restore;
+	cmd_restore, cmd_dump, cmd_diff;
 extern const struct command *const commands[];
 
 /* output.c */
@@ -75,6 +79,17 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
                    unsigned extra_flags);
 int parse_count(struct cli *c, const char *arg, int *out);
 int parse_version(struct cli *c, const char *arg);
+
+/* snapshot_io.c: snapshots in files, for dump, diff, status and --dump */
+#define DEFAULT_DUMP_FILE "schema.snapshot"
+const char *dump_file(const struct cli *c); /* strata.ini's, or default */
+/* The snapshot of SOURCE: NULL for the session's database, a URL (with
+ * "://" or "sqlite:"), or a file strata dump wrote.  Caller frees; NULL
+ * after printing why. */
+char *snapshot_of(struct cli *c, const char *source);
+/* Writes a snapshot to `path` through a temporary file and a rename, so
+ * that a reader never sees half of one.  Prints and returns -1 on error. */
+int snapshot_write(struct cli *c, const char *path, const char *text);
 
 /* config.c */
 #define DEFAULT_DB_FILE "strata.db"

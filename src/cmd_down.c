@@ -24,9 +24,11 @@ static int down(struct cli *c, int argc, char **argv)
 const struct command cmd_down = {
     .name = "down",
     .run = down,
-    .options = " to all dry-run allow-modified lock-timeout statement-timeout "
-               "lock-tries ",
-    .usage = "down [N | --to VERSION | --all] [--dry-run] [--allow-modified] "
+    .options =
+        " to all dry-run dump allow-modified lock-timeout statement-timeout "
+        "lock-tries ",
+    .usage = "down [N | --to VERSION | --all] [--dry-run] [--dump] "
+             "[--allow-modified] "
              "[--lock-timeout D] [--statement-timeout D] [--lock-tries N]",
     .summary = "roll back applied migrations (default: the newest one)",
     .help =

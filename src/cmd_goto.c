@@ -15,15 +15,15 @@ static int go(struct cli *c, int argc, char **argv)
 const struct command cmd_goto = {
     .name = "goto",
     .run = go,
-    .options = " dry-run allow-modified allow-out-of-order allow-unsafe "
+    .options = " dry-run dump allow-modified allow-out-of-order allow-unsafe "
                "allow-destructive no-data-backup "
                "lock-timeout statement-timeout lock-tries ",
-    .usage =
-        "goto VERSION [--dry-run] [--allow-modified] [--allow-out-of-order] "
-        "[--allow-unsafe] [--allow-destructive] [--no-data-backup] "
-        "[--lock-timeout D] "
-        "[--statement-timeout D] "
-        "[--lock-tries N]",
+    .usage = "goto VERSION [--dry-run] [--dump] [--allow-modified] "
+             "[--allow-out-of-order] "
+             "[--allow-unsafe] [--allow-destructive] [--no-data-backup] "
+             "[--lock-timeout D] "
+             "[--statement-timeout D] "
+             "[--lock-tries N]",
     .summary = "migrate up or down until VERSION is the newest applied",
     .help = "Rolls back every applied migration newer than VERSION, then "
             "applies every\n"

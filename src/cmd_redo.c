@@ -14,10 +14,10 @@ static int redo(struct cli *c, int argc, char **argv)
 const struct command cmd_redo = {
     .name = "redo",
     .run = redo,
-    .options = " dry-run allow-modified allow-unsafe allow-destructive "
+    .options = " dry-run dump allow-modified allow-unsafe allow-destructive "
                "no-data-backup lock-timeout "
                "statement-timeout lock-tries ",
-    .usage = "redo [--dry-run] [--allow-modified] [--allow-unsafe] "
+    .usage = "redo [--dry-run] [--dump] [--allow-modified] [--allow-unsafe] "
              "[--allow-destructive] [--no-data-backup] "
              "[--lock-timeout D] [--statement-timeout D] [--lock-tries N]",
     .summary = "roll back the newest migration and apply it again",

@@ -1,6 +1,8 @@
 /* strata status [--exit-code] */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -104,10 +106,45 @@ static void print_table(struct cli *c, const strata_status *st)
 	       st->current_version ? st->current_version : "none");
 }
 
+/*
+ * Drift: how many objects of the live schema differ from the committed
+ * snapshot, when there is one (-1: none, or it could not be read).
+ */
+static int drift(struct cli *c)
+{
+	char *file, *live;
+	int n = -1;
+
+	if (access(dump_file(c), F_OK) != 0)
+		return -1;
+	if (!(file = snapshot_of(c, dump_file(c))))
+		return -1;
+	if ((live = snapshot_of(c, NULL))) {
+		char *out = NULL;
+		n = strata_snapshot_diff(file, live, &out);
+		free(out);
+	}
+	free(file);
+	free(live);
+	return n < 0 ? -1 : n;
+}
+
+static void print_drift(int n, const char *file, int pending)
+{
+	if (n == 0)
+		printf("schema: matches %s\n", file);
+	else if (n > 0)
+		printf("schema: %d object%s differ%s from %s%s ('strata diff' "
+		       "shows how)\n",
+		       n, n == 1 ? "" : "s", n == 1 ? "s" : "", file,
+		       pending ? "; pending migrations may account for it"
+		               : "");
+}
+
 static int status(struct cli *c, int argc, char **argv)
 {
 	strata_status *st;
-	int rc, attention = 0;
+	int rc, attention = 0, pending = 0, drifted;
 
 	(void)argv;
 	if (argc > 0) {
@@ -118,9 +155,13 @@ static int status(struct cli *c, int argc, char **argv)
 		out_error(c, rc);
 		return EXIT_FAIL;
 	}
-	for (size_t i = 0; i < st->count; i++)
+	for (size_t i = 0; i < st->count; i++) {
 		if (st->entries[i].state != STRATA_STATE_APPLIED)
 			attention = 1;
+		if (st->entries[i].state == STRATA_STATE_PENDING)
+			pending = 1;
+	}
+	drifted = drift(c);
 	if (c->json) {
 		json_t *doc = json_object(), *list = json_array();
 		for (size_t i = 0; i < st->count; i++)
@@ -131,12 +172,24 @@ static int status(struct cli *c, int argc, char **argv)
 		                    st->current_version
 		                        ? json_string(st->current_version)
 		                        : json_null());
+		if (drifted >= 0) {
+			json_t *d = json_object();
+			json_object_set_new(d, "file",
+			                    json_string(dump_file(c)));
+			json_object_set_new(d, "differences",
+			                    json_integer(drifted));
+			json_object_set_new(doc, "drift", d);
+		} else {
+			json_object_set_new(doc, "drift", json_null());
+		}
 		out_json(doc);
 	} else {
 		print_table(c, st);
+		print_drift(drifted, dump_file(c), pending);
 	}
 	strata_status_free(st);
-	return c->exit_code && attention ? EXIT_PENDING : EXIT_OK;
+	return c->exit_code && (attention || drifted > 0) ? EXIT_PENDING
+	                                                  : EXIT_OK;
 }
 
 const struct command cmd_status = {
@@ -151,6 +204,9 @@ const struct command cmd_status = {
             "checksums are\n"
             "shown); missing (applied, but the file is gone); dirty (failed "
             "half-way\n"
-            "outside a transaction). --exit-code exits 3 when anything is not "
-            "applied.",
+            "outside a transaction). When schema.snapshot (strata.ini's "
+            "[dump] file)\n"
+            "exists, the live schema is compared with it: drift. "
+            "--exit-code exits 3\n"
+            "when anything is not applied, or the schema drifted.",
 };

@@ -1,4 +1,4 @@
-/* strata up [N] [--to V] [--dry-run] */
+/* strata up [N] [--to V] [--dry-run] [--dump] */
 #include "cli.h"
 
 static int up(struct cli *c, int argc, char **argv)
@@ -23,10 +23,11 @@ static int up(struct cli *c, int argc, char **argv)
 const struct command cmd_up = {
     .name = "up",
     .run = up,
-    .options = " to dry-run allow-modified allow-out-of-order allow-unsafe "
-               "allow-destructive no-data-backup backup "
-               "lock-timeout statement-timeout lock-tries ",
-    .usage = "up [N] [--to VERSION] [--dry-run] [--allow-modified] "
+    .options =
+        " to dry-run dump allow-modified allow-out-of-order allow-unsafe "
+        "allow-destructive no-data-backup backup "
+        "lock-timeout statement-timeout lock-tries ",
+    .usage = "up [N] [--to VERSION] [--dry-run] [--dump] [--allow-modified] "
              "[--allow-out-of-order] [--allow-unsafe] [--allow-destructive] "
              "[--no-data-backup] [--backup] "
              "[--lock-timeout D] "

@@ -153,6 +153,27 @@ int apply_lint_config(struct cli *c)
 	return 0;
 }
 
+/* strata.ini, [dump] section: file = PATH, after-run = true|false */
+static int dump_line(struct ini_state *st, const char *name, const char *value)
+{
+	struct cli *c = st->c;
+
+	if (!strcmp(name, "file") && *value) {
+		free(c->dump_file);
+		c->dump_file = strdup(value);
+	} else if (!strcmp(name, "after-run") &&
+	           (!strcmp(value, "true") || !strcmp(value, "false"))) {
+		c->dump_after_run = !strcmp(value, "true");
+	} else {
+		fprintf(stderr,
+		        "strata: strata.ini: '%s = %s' in [dump]: expected "
+		        "'file = PATH' or 'after-run = true|false'\n",
+		        name, value);
+		st->failed = 1;
+	}
+	return 1;
+}
+
 /* strata.ini, [run] section */
 static int run_line(void *data, const char *section, const char *name,
                     const char *value)
@@ -161,6 +182,8 @@ static int run_line(void *data, const char *section, const char *name,
 	struct cli *c = st->c;
 	int ms;
 
+	if (!strcmp(section, "dump") && !st->failed)
+		return dump_line(st, name, value);
 	if (strcmp(section, "run") != 0 || st->failed)
 		return 1;
 	if (!strcmp(name, "lock-timeout") ||

@@ -13,9 +13,9 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,    &cmd_up,   &cmd_down,    &cmd_redo,    &cmd_goto,
-    &cmd_status, &cmd_lint, &cmd_backups, &cmd_restore, &cmd_version,
-    &cmd_force,  &cmd_help, NULL,
+    &cmd_new,     &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto,
+    &cmd_status,  &cmd_lint,    &cmd_dump,  &cmd_diff, &cmd_backups,
+    &cmd_restore, &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
@@ -51,7 +51,11 @@ enum {
 	OPT_LOCK_TRIES,
 	OPT_ALLOW_DESTRUCTIVE,
 	OPT_NO_DATA_BACKUP,
-	OPT_BACKUP
+	OPT_BACKUP,
+	OPT_OUTPUT,
+	OPT_OWNERS,
+	OPT_FROM,
+	OPT_DUMP
 };
 
 static const struct option longopts[] = {
@@ -90,6 +94,10 @@ static const struct option longopts[] = {
     {"allow-destructive", no_argument, NULL, OPT_ALLOW_DESTRUCTIVE},
     {"no-data-backup", no_argument, NULL, OPT_NO_DATA_BACKUP},
     {"backup", no_argument, NULL, OPT_BACKUP},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"owners", no_argument, NULL, OPT_OWNERS},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"dump", no_argument, NULL, OPT_DUMP},
     {NULL, 0, NULL, 0},
 };
 
@@ -118,7 +126,8 @@ static int command_index(int argc, char **argv)
 		    !strcmp(a, "--profile") || !strcmp(a, "--rule") ||
 		    !strcmp(a, "--lock-timeout") ||
 		    !strcmp(a, "--statement-timeout") ||
-		    !strcmp(a, "--lock-tries"))
+		    !strcmp(a, "--lock-tries") || !strcmp(a, "--output") ||
+		    !strcmp(a, "-o") || !strcmp(a, "--from"))
 			i++;
 	}
 	return -1;
@@ -146,7 +155,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "qvho:", longopts, NULL)) != -1) {
+		if (ch == 'o')
+			ch = OPT_OUTPUT;
 		if (ch >= OPT_TO && !allowed(c->cmd, ch)) {
 			out_usage_error(c, "'%s' does not take --%s",
 			                c->cmd->name, option_name(ch));
@@ -235,6 +246,18 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_BACKUP:
 			c->backup = 1;
+			break;
+		case OPT_OUTPUT:
+			c->output = optarg;
+			break;
+		case OPT_OWNERS:
+			c->owners = 1;
+			break;
+		case OPT_FROM:
+			c->from = optarg;
+			break;
+		case OPT_DUMP:
+			c->dump = 1;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
@@ -438,17 +461,23 @@ int main(int argc, char **argv)
 		c.events = json_array();
 		c.notes = json_array();
 	}
-	if (c.cmd != &cmd_help && load_run_config(&c) < 0)
+	if (c.cmd != &cmd_help && load_run_config(&c) < 0) {
+		free(c.dump_file);
+		json_decref(c.events);
+		json_decref(c.notes);
 		return EXIT_USAGE;
+	}
 	if (c.cmd != &cmd_help &&
 	    (rc = open_session(&c, c.cmd != &cmd_new)) < 0) {
 		strata_free(c.s);
 		json_decref(c.events);
 		json_decref(c.notes);
+		free(c.dump_file);
 		return -rc;
 	}
 	rc = c.cmd->run(&c, argc - optind, argv + optind);
 	strata_free(c.s);
+	free(c.dump_file);
 	json_decref(c.events);
 	json_decref(c.notes);
 	return rc;

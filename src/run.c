@@ -110,6 +110,17 @@ int run_migrations(struct cli *c, strata_op op, int count, const char *target,
 		           ? EXIT_SIGNAL(interrupt_signal)
 		           : EXIT_FAIL;
 	}
+	/* keep the committed snapshot current */
+	if ((c->dump || c->dump_after_run) && !c->dry_run) {
+		char *text = snapshot_of(c, NULL);
+		if (!text || snapshot_write(c, dump_file(c), text) < 0) {
+			free(text);
+			return EXIT_FAIL;
+		}
+		free(text);
+		if (!c->quiet && !c->json)
+			printf("wrote the schema to %s\n", dump_file(c));
+	}
 	if (c->json) {
 		json_t *doc = json_object();
 		json_object_set_new(doc, "ok", json_true());
