@@ -147,17 +147,19 @@ typedef struct strata_config {
 	int lock_timeout_ms;
 	int statement_timeout_ms; /* default 0: none */
 	int lock_tries;
-	/* PostgreSQL: before an up drops a table or a column, strata copies
-	 * it (a column with the primary key) into the schema strata_backup,
-	 * in the same transaction; non-zero turns that off. */
+	/* Before an up drops a table or a column, strata copies it (a column
+	 * with the primary key, or SQLite's rowid) into strata_backup, in the
+	 * same transaction: a schema on PostgreSQL, on SQLite the file
+	 * "<database file>.strata-backup", attached under that name.
+	 * Non-zero turns that off. */
 	int no_data_backup;
 } strata_config;
 
 /* A copy kept in strata_backup, for strata_backups_list(). */
 typedef struct strata_backup_info {
 	const char *name; /* "20261122_drop_users_users" */
-	long long rows;   /* estimate; -1 unknown */
-	long long bytes;
+	long long rows;   /* PostgreSQL: an estimate; -1 unknown */
+	long long bytes;  /* -1: unknown (a SQLite without dbstat) */
 } strata_backup_info;
 
 typedef struct strata strata; /* a session: config, connection, files, error */
@@ -310,8 +312,10 @@ void strata_interrupt(strata *s);
 int strata_force(strata *s, const char *version, int applied);
 
 /*
- * Lists the copies kept in strata_backup (PostgreSQL), oldest name first;
- * fn's argument is valid during the call.  STRATA_EUSAGE on SQLite.
+ * Lists the copies kept in strata_backup by name (the version first, so
+ * oldest first); fn's argument is valid during the call.  SQLite: the
+ * tables of "<database file>.strata-backup", attached as strata_backup;
+ * no file, no copies (none is created).
  */
 int strata_backups_list(strata *s,
                         void (*fn)(const strata_backup_info *b, void *data),

@@ -1,6 +1,7 @@
 /*
- * The copies of dropped tables and columns that runs keep in the
- * strata_backup schema (engine.c makes them).
+ * The copies of dropped tables and columns that runs keep in strata_backup
+ * (run_drops.c and run_drops_sqlite.c make them), and whole-database
+ * backups.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "error.h"
 #include "session.h"
 #include "strata/driver.h"
@@ -33,6 +35,70 @@ static int backup_row(void *data, int ncols, const char *const *v)
 	return 0;
 }
 
+static int name_row(void *data, int ncols, const char *const *v)
+{
+	if (ncols > 0 && v[0])
+		strata_buf_printf(data, "%s\n", v[0]);
+	return 0;
+}
+
+/* One copy's row for backup_row(): name, rows, bytes (dbstat) or NULL. */
+static void sqlite_count_query(strata_buf *q, const char *name, int dbstat)
+{
+	strata_buf_printf(q, "SELECT $1, count(*), %s FROM strata_backup.\"",
+	                  dbstat ? "(SELECT sum(pgsize) FROM "
+	                           "dbstat('strata_backup') WHERE name = $1)"
+	                         : "NULL");
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			strata_buf_putc(q, '"');
+		strata_buf_putc(q, *p);
+	}
+	strata_buf_putc(q, '"');
+}
+
+/*
+ * SQLite: the tables of the attached backup file (run_drops_sqlite.c),
+ * with their exact row counts and, where SQLite is built with the dbstat
+ * table, their size in the file; without dbstat the size is -1.  No file:
+ * no copies, and none is created to say so.
+ */
+static int list_sqlite(strata *s, struct listing *l)
+{
+	static const char names_q[] =
+	    "SELECT name FROM strata_backup.sqlite_master WHERE type = "
+	    "'table' ORDER BY name";
+	strata_buf names = STRATA_BUF_INIT;
+	int rc, on, dbstat = 1;
+
+	if ((rc = strata_sqlite_backup_attach(s, 0, &on)) < 0 || !on)
+		return rc;
+	rc = s->driver->query(s->conn, names_q, 0, NULL, name_row, &names,
+	                      &s->err);
+	for (char *name = names.ptr, *nl; rc == 0 && (nl = strchr(name, '\n'));
+	     name = nl + 1) {
+		strata_buf q = STRATA_BUF_INIT;
+		strata_error scratch = {0};
+		const char *param = name;
+		*nl = '\0';
+		sqlite_count_query(&q, name, dbstat);
+		if (dbstat && s->driver->query(s->conn, q.ptr, 1, &param,
+		                               backup_row, l, &scratch) < 0) {
+			/* a SQLite built without dbstat: sizes unknown */
+			dbstat = 0;
+			strata_buf_clear(&q);
+			sqlite_count_query(&q, name, 0);
+		}
+		if (!dbstat)
+			rc = s->driver->query(s->conn, q.ptr, 1, &param,
+			                      backup_row, l, &s->err);
+		strata_error_dispose(&scratch);
+		strata_buf_dispose(&q);
+	}
+	strata_buf_dispose(&names);
+	return rc;
+}
+
 int strata_backups_list(strata *s,
                         void (*fn)(const strata_backup_info *b, void *data),
                         void *data)
@@ -48,10 +114,8 @@ int strata_backups_list(strata *s,
 
 	if ((rc = strata_session_connect(s)) < 0)
 		return rc;
-	if (s->driver->dialect != STRATA_DIALECT_POSTGRES)
-		return strata_error_set(&s->err, STRATA_EUSAGE,
-		                        "data backups are kept on PostgreSQL "
-		                        "only, for now");
+	if (s->driver->dialect == STRATA_DIALECT_SQLITE)
+		return list_sqlite(s, &l);
 	return s->driver->query(s->conn, q, 0, NULL, backup_row, &l, &s->err);
 }
 

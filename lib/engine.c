@@ -991,6 +991,9 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		strata_session_emit(s, STRATA_EVENT_BACKUP, NULL, file);
 		free(file);
 	}
+	if (!dry &&
+	    (rc = strata_backup_prepare(s, p.steps, lists, p.count)) < 0)
+		goto done;
 	for (i = 0; i < p.count; i++) {
 		if ((rc = strata_stop_before(s, p.steps[i].m)) < 0 ||
 		    (rc = run_step(s, &p.steps[i], &lists[i], alones[i], dry)) <

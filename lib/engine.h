@@ -38,10 +38,26 @@ int strata_lock_retry(strata *s, const struct step *st, const char *sql,
 
 /* ---- run_drops.c: before a statement drops something ---- */
 
-/* Copies a table or column an up drops into strata_backup (PostgreSQL). */
+/* Copies a table or column an up drops into strata_backup: a schema on
+ * PostgreSQL, an attached file on SQLite (run_drops_sqlite.c). */
 int strata_backup_drops(strata *s, const struct step *st, const char *sql);
 /* Drops the INVALID index a failed CREATE INDEX CONCURRENTLY left. */
 void strata_drop_invalid_index(strata *s, const struct step *st,
+                               const char *sql);
+
+/* ---- run_drops_sqlite.c: data backups on SQLite ---- */
+
+struct strata_stmt_list;
+/* Before the run's first BEGIN (SQLite refuses ATTACH in a transaction):
+ * attaches the backup file when an up step of the run drops something. */
+int strata_backup_prepare(strata *s, const struct step *steps,
+                          const struct strata_stmt_list *lists, size_t n);
+/* Attaches "<database file>.strata-backup" as strata_backup, creating it
+ * when `create`; *out_attached 0 when there is none (not created, or an
+ * in-memory database).  Not inside a transaction. */
+int strata_sqlite_backup_attach(strata *s, int create, int *out_attached);
+/* strata_backup_drops() on SQLite. */
+int strata_backup_drops_sqlite(strata *s, const struct step *st,
                                const char *sql);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * What the engine does before a statement drops something on PostgreSQL:
  * copies a dropped table or column into strata_backup, and clears the
- * INVALID index a failed CREATE INDEX CONCURRENTLY left behind.
+ * INVALID index a failed CREATE INDEX CONCURRENTLY left behind.  SQLite's
+ * copies are made in run_drops_sqlite.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -117,7 +118,9 @@ int strata_backup_drops(strata *s, const struct step *st, const char *sql)
 	long off;
 	int rc = 0;
 
-	if (!strata_is_pg(s) || !s->data_backup || st->dir != STRATA_UP)
+	if (!strata_is_pg(s))
+		return strata_backup_drops_sqlite(s, st, sql);
+	if (!s->data_backup || st->dir != STRATA_UP)
 		return 0;
 	strata_pg_statement_drops(sql, &drops);
 	for (char *line = drops.ptr, *nl; rc == 0 && *line; line = nl + 1) {

@@ -343,6 +343,9 @@ int strata_pg_statement_tables(const char *sql, strata_buf *out);
  * "table\tcolumn" per DROP COLUMN, appended to out. */
 int strata_pg_statement_drops(const char *sql, strata_buf *out);
 
+/* The same for a SQLite statement (sqlite_lint.c), from its tokens. */
+int strata_sqlite_statement_drops(const char *sql, strata_buf *out);
+
 /* Whether a PostgreSQL statement cannot run in a transaction block
  * (*no_tx), and, for CREATE INDEX CONCURRENTLY with a name, that name as
  * SQL appended to concurrent_index (may be NULL). */

@@ -18,6 +18,7 @@
 #include "../error.h"
 #include "../split.h"
 #include "lint.h"
+#include "sqlite_tokens.h"
 
 /* Whether the statement at p starts with the keyword kw. */
 static int starts_with(const char *p, size_t len, const char *kw)
@@ -114,5 +115,40 @@ int strata_lint_sqlite_section(struct lint *L)
 done:
 	strata_stmt_list_dispose(&l);
 	strata_error_dispose(&err);
+	return rc;
+}
+
+/*
+ * What a SQLite statement drops, read with the linter's tokenizer: a line
+ * "table\t" for DROP TABLE, "table\tcolumn" for ALTER TABLE ... DROP
+ * [COLUMN], names unquoted and as written ("main.t" stays qualified).
+ * Whether the table or column exists is for the caller to ask the
+ * database: "DROP PRIMARY KEY" (a syntax error to SQLite) reads as a
+ * column named PRIMARY that no table has.
+ */
+int strata_sqlite_statement_drops(const char *sql, strata_buf *out)
+{
+	struct toks T = {0};
+	struct qname q;
+	char col[SQ_NAME];
+	size_t k;
+	int rc;
+
+	if ((rc = sqt_tokenize(&T, sql, strlen(sql), 0)) < 0)
+		goto done;
+	if (sqt_is_word(&T, 0, "DROP") && sqt_is_word(&T, 1, "TABLE") &&
+	    sqt_read_qname(&T, sqt_skip_if_exists(&T, 2), &q) != NONE) {
+		strata_buf_printf(out, "%s\t\n", q.full);
+	} else if (sqt_is_word(&T, 0, "ALTER") && sqt_is_word(&T, 1, "TABLE") &&
+	           (k = sqt_read_qname(&T, 2, &q)) != NONE &&
+	           sqt_is_word(&T, k, "DROP")) {
+		k += 1 + sqt_is_word(&T, k + 1, "COLUMN");
+		if (sqt_is_name(&T, k) && !sqt_is_word(&T, k, "CONSTRAINT")) {
+			sqt_tok_name(&T, k, col, sizeof(col));
+			strata_buf_printf(out, "%s\t%s\n", q.full, col);
+		}
+	}
+done:
+	sqt_toks_dispose(&T);
 	return rc;
 }

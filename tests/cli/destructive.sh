@@ -94,7 +94,8 @@ test_destructive_asks_on_a_terminal() {
 	assert_eq "$(table_exists t)" 0
 }
 
-# PostgreSQL keeps a copy of what an up drops, in strata_backup.
+# PostgreSQL keeps a copy of what an up drops, in strata_backup (SQLite's
+# copies: destructive_sqlite.sh).
 test_destructive_drops_keep_a_copy() {
 	[ "$DB" = pg ] || return 0
 	with_rows
@@ -140,9 +141,15 @@ SELECT 1/0;"
 	assert_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'strata_backup'")" 0
 }
 
-test_backups_on_sqlite_says_so() {
-	[ "$DB" = sqlite ] || return 0
+test_backups_none_yet() {
+	with_rows
 	st backups
-	assert_rc 1
-	assert_err "data backups are kept on PostgreSQL only, for now"
+	assert_rc 0
+	assert_line "no copies of dropped tables or columns"
+	st backups --json
+	assert_rc 0
+	assert_eq "$(jqv '.backups | length')" 0
+	st -q backups
+	assert_rc 0
+	assert_eq "$out" ""
 }
