@@ -261,6 +261,8 @@ typedef enum strata_op {
 #define STRATA_RUN_ALLOW_UNSAFE       (1u << 4) /* lint errors do not stop up */
 #define STRATA_RUN_ALLOW_DESTRUCTIVE  (1u << 5) /* no question asked */
 #define STRATA_RUN_BACKUP             (1u << 6) /* whole database first */
+/* no lint and no question before the run: for scratch databases */
+#define STRATA_RUN_NO_PREFLIGHT       (1u << 7)
 
 typedef struct strata_run_opts {
 	strata_op op;
@@ -353,6 +355,52 @@ int strata_schema_snapshot(strata *s, unsigned flags, char **out_text);
  * that differ, or STRATA_ENOMEM.
  */
 int strata_snapshot_diff(const char *a, const char *b, char **out_text);
+
+/*
+ * Proving migrations reversible (strata test): on a scratch database, for
+ * each migration in order, snapshot, up, snapshot, down, snapshot (must
+ * equal the first), up again, snapshot (must equal the second).
+ */
+typedef enum strata_proof {
+	STRATA_PROOF_REVERSIBLE,
+	STRATA_PROOF_NOT_REVERSIBLE, /* down did not restore the schema, or
+	                                up again did not give the same one */
+	STRATA_PROOF_IRREVERSIBLE,   /* no down section, or an empty one */
+	STRATA_PROOF_FORWARD,        /* only up was run (only_up) */
+	STRATA_PROOF_FAILED          /* up, down or up again failed: error */
+} strata_proof;
+
+/* One migration's result; valid only during the on_entry callback. */
+typedef struct strata_proof_entry {
+	const strata_migration *migration;
+	strata_proof result;
+	const char *phase; /* FAILED: "up", "down" or "up again" */
+	long long up_ms, down_ms, again_ms; /* -1: not run */
+	/* NOT_REVERSIBLE: snapshot diffs (strata_snapshot_diff), "" when
+	 * equal: before up against after down, after up against after up
+	 * again; and a one-line summary ("down leaves: column
+	 * public.users.nickname; function public.f(integer)") */
+	const char *down_diff, *again_diff, *summary;
+	const strata_error *error; /* FAILED */
+} strata_proof_entry;
+
+typedef struct strata_prove_opts {
+	const char *from, *to;   /* versions, inclusive; NULL: first, last */
+	const char *scratch_url; /* NULL: one made beside the session's
+	                            database and dropped after */
+	int only_up;             /* forward-only history: up and snapshots */
+	void (*on_entry)(const strata_proof_entry *e, void *data);
+	void *data;
+} strata_prove_opts;
+
+/*
+ * Proves the migrations of the session's directory on a scratch database
+ * (never on the session's own).  Reports each migration to on_entry, and
+ * stops after the first FAILED one.  *out_bad (may be NULL) receives how
+ * many were NOT_REVERSIBLE, IRREVERSIBLE or FAILED.  Returns 0, or a
+ * negative code when the proof itself could not run (no scratch database).
+ */
+int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad);
 
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);

@@ -974,7 +974,8 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 		                          step_no_tx_flag(&p.steps[i]),
 		                          &lists[i])) < 0)
 			goto done;
-	if ((rc = preflight(s, &p, o)) < 0)
+	if (!(o->flags & STRATA_RUN_NO_PREFLIGHT) &&
+	    (rc = preflight(s, &p, o)) < 0)
 		goto done;
 	if (!(alones = calloc(p.count + 1, sizeof(*alones)))) {
 		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");

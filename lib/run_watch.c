@@ -30,8 +30,13 @@ static long long now_ms(void)
 
 void strata_interrupt(strata *s)
 {
-	if (s)
-		atomic_store(&s->interrupted, 1);
+	strata *child;
+
+	if (!s)
+		return;
+	atomic_store(&s->interrupted, 1);
+	if ((child = atomic_load(&s->child)))
+		atomic_store(&child->interrupted, 1);
 }
 
 int strata_is_interrupted(strata *s)

@@ -61,6 +61,8 @@ struct strata {
 	strata_error err; /* the last failure */
 	atomic_int interrupted; /* strata_interrupt(); lock-free, so a
 	                           signal handler may set it */
+	strata *_Atomic child;  /* a session this one runs (strata_prove's
+	                           scratch), interrupted with it */
 
 	const struct strata_driver *driver; /* NULL until connected */
 	strata_conn *conn;

@@ -173,3 +173,114 @@ int strata_snapshot_diff(const char *a, const char *b, char **out_text)
 		return STRATA_ENOMEM;
 	return n;
 }
+
+/* ---- a diff in one line ---- */
+
+/* The first n bytes of a header up to " ON ", for a short name. */
+static size_t name_len(const char *header)
+{
+	const char *on = strstr(header, " ON ");
+	const char *nl = strchr(header, '\n');
+	size_t n = nl ? (size_t)(nl - header) : strlen(header);
+	return on && (size_t)(on - header) < n ? (size_t)(on - header) : n;
+}
+
+/* Appends "KIND OBJECT.NAME" for property line p of object header h:
+ * "column nick TEXT" of "table public.users" -> column public.users.nick */
+static void put_member(strata_buf *b, const char *h, const char *p)
+{
+	const char *obj = strchr(h, ' '), *name = strchr(p, ' '), *end;
+
+	/* a view's or trigger's definition: the object itself changed */
+	if (!strncmp(p, "definition ", 11)) {
+		strata_buf_add(b, h, name_len(h));
+		return;
+	}
+	if (!obj || !name) {
+		strata_buf_add(b, p, strcspn(p, "\n"));
+		return;
+	}
+	obj++;
+	name++;
+	end = name + strcspn(name, " \n");
+	strata_buf_printf(b, "%.*s %.*s.%.*s", (int)(name - 1 - p), p,
+	                  (int)(name_len(obj)), obj, (int)(end - name), name);
+}
+
+static void put_item(strata_buf *group, const char *text, size_t n)
+{
+	if (group->len)
+		strata_buf_puts(group, ", ");
+	strata_buf_add(group, text, n);
+}
+
+/* The bytes of a property line's first two words ("column nick"). */
+static size_t key_len(const char *p)
+{
+	size_t n = strcspn(p, " ");
+	return p[n] ? n + 1 + strcspn(p + n + 1, " ") : n;
+}
+
+/*
+ * One line from a diff of strata_snapshot_diff(): what the second snapshot
+ * has that the first has not (`more`), lacks (`less`), and has otherwise
+ * (`other`: a member whose line changed), each group named by its label:
+ * "down leaves: column public.users.nick; down removes: index public.x".
+ */
+void strata_snapshot_summary(const char *diff, const char *more,
+                             const char *less, const char *other,
+                             strata_buf *out)
+{
+	strata_buf g[3] = {STRATA_BUF_INIT, STRATA_BUF_INIT, STRATA_BUF_INIT};
+	const char *labels[3] = {more, less, other};
+	char *copy = strdup(diff), **v = NULL, *line;
+	size_t n = 0, block = (size_t)-1; /* the "~" line of the object */
+
+	if (!copy || !(v = calloc(strlen(diff) + 1, sizeof(*v))))
+		goto out;
+	for (line = strtok(copy, "\n"); line; line = strtok(NULL, "\n"))
+		v[n++] = line;
+	for (size_t i = 0; i < n; i++) {
+		const char *l = v[i], *p = l + 6;
+		strata_buf item = STRATA_BUF_INIT;
+		int twin = 0;
+
+		if (l[0] == '+' || l[0] == '-') {
+			put_item(&g[l[0] == '+' ? 0 : 1], l + 2,
+			         name_len(l + 2));
+			block = (size_t)-1;
+			continue;
+		}
+		if (l[0] == '~') {
+			block = i;
+			continue;
+		}
+		if (strncmp(l, "    ", 4) || block == (size_t)-1)
+			continue;
+		/* "- column a int DEFAULT 1" and "+ column a int DEFAULT 2"
+		 * are one change of column a */
+		for (size_t j = block + 1; j < n && !strncmp(v[j], "    ", 4);
+		     j++)
+			if (j != i && v[j][4] != l[4] &&
+			    key_len(v[j] + 6) == key_len(p) &&
+			    !strncmp(v[j] + 6, p, key_len(p)))
+				twin = 1;
+		if (twin && l[4] == '-')
+			continue;
+		put_member(&item, v[block] + 2, p);
+		put_item(&g[twin          ? 2
+		            : l[4] == '+' ? 0
+		                          : 1],
+		         item.ptr, item.len);
+		strata_buf_dispose(&item);
+	}
+	for (int k = 0; k < 3; k++)
+		if (g[k].len)
+			strata_buf_printf(out, "%s%s: %s", out->len ? "; " : "",
+			                  labels[k], g[k].ptr);
+out:
+	for (int k = 0; k < 3; k++)
+		strata_buf_dispose(&g[k]);
+	free(v);
+	free(copy);
+}

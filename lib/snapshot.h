@@ -13,4 +13,10 @@
 int strata_snapshot_pg(strata *s, unsigned flags, strata_buf *out);
 int strata_snapshot_sqlite(strata *s, unsigned flags, strata_buf *out);
 
+/* A diff of strata_snapshot_diff() in one line, its groups labelled:
+ * "down leaves: column public.users.nick; down removes: index public.x" */
+void strata_snapshot_summary(const char *diff, const char *more,
+                             const char *less, const char *other,
+                             strata_buf *out);
+
 #endif

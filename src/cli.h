@@ -25,6 +25,8 @@ struct cli {
 	int owners, dump;          /* dump --owners; up/down --dump */
 	char *dump_file;           /* owned: strata.ini [dump] file */
 	int dump_after_run;        /* strata.ini [dump] after-run */
+	int only_up;               /* test --only-up */
+	const char *scratch_url;   /* test --scratch-url */
 	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */
@@ -57,11 +59,13 @@ struct command {
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
 	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
-	cmd_restore, cmd_dump, cmd_diff;
+	cmd_restore, cmd_dump, cmd_diff, cmd_test;
 extern const struct command *const commands[];
 
 /* output.c */
 void out_error(struct cli *c, int rc);       /* the session's last error */
+/* An error as text on stderr: file:line:col, source line, caret, detail. */
+void out_error_text(struct cli *c, const strata_error *e);
 void out_usage_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void out_json(json_t *doc);                  /* prints and frees */

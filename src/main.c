@@ -13,9 +13,9 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,     &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto,
-    &cmd_status,  &cmd_lint,    &cmd_dump,  &cmd_diff, &cmd_backups,
-    &cmd_restore, &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,     &cmd_up,    &cmd_down, &cmd_redo, &cmd_goto,    &cmd_status,
+    &cmd_test,    &cmd_lint,  &cmd_dump, &cmd_diff, &cmd_backups, &cmd_restore,
+    &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
@@ -55,7 +55,9 @@ enum {
 	OPT_OUTPUT,
 	OPT_OWNERS,
 	OPT_FROM,
-	OPT_DUMP
+	OPT_DUMP,
+	OPT_ONLY_UP,
+	OPT_SCRATCH_URL
 };
 
 static const struct option longopts[] = {
@@ -98,6 +100,8 @@ static const struct option longopts[] = {
     {"owners", no_argument, NULL, OPT_OWNERS},
     {"from", required_argument, NULL, OPT_FROM},
     {"dump", no_argument, NULL, OPT_DUMP},
+    {"only-up", no_argument, NULL, OPT_ONLY_UP},
+    {"scratch-url", required_argument, NULL, OPT_SCRATCH_URL},
     {NULL, 0, NULL, 0},
 };
 
@@ -127,7 +131,8 @@ static int command_index(int argc, char **argv)
 		    !strcmp(a, "--lock-timeout") ||
 		    !strcmp(a, "--statement-timeout") ||
 		    !strcmp(a, "--lock-tries") || !strcmp(a, "--output") ||
-		    !strcmp(a, "-o") || !strcmp(a, "--from"))
+		    !strcmp(a, "-o") || !strcmp(a, "--from") ||
+		    !strcmp(a, "--scratch-url"))
 			i++;
 	}
 	return -1;
@@ -258,6 +263,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_DUMP:
 			c->dump = 1;
+			break;
+		case OPT_ONLY_UP:
+			c->only_up = 1;
+			break;
+		case OPT_SCRATCH_URL:
+			c->scratch_url = optarg;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
@@ -404,9 +415,9 @@ static int open_session(struct cli *c, int need_url)
 		return rc == STRATA_EUSAGE ? -EXIT_USAGE : -EXIT_FAIL;
 	}
 	/* said once: when the default database is about to be created (lint
-	 * only reads files, it creates nothing) */
+	 * only reads files, and test works on a scratch database) */
 	if (defaulted && !c->quiet && c->cmd != &cmd_lint &&
-	    access(DEFAULT_DB_FILE, F_OK) != 0)
+	    c->cmd != &cmd_test && access(DEFAULT_DB_FILE, F_OK) != 0)
 		fprintf(stderr,
 		        "strata: no database given (--url, DATABASE_URL or "
 		        ".env): creating the embedded default %s\n",

@@ -112,10 +112,28 @@ void out_finding(const struct cli *c, FILE *fp, const strata_finding *f)
 void out_error(struct cli *c, int rc)
 {
 	const strata_error *e = c->s ? strata_last_error(c->s) : NULL;
-	const char *msg = c->s ? strata_errmsg(c->s) : "out of memory";
-	char b1[64];
 
 	out_progress_end(c);
+	out_error_text(c, e);
+
+	if (c->json) {
+		json_t *doc = json_object();
+		json_object_set_new(doc, "ok", json_false());
+		json_object_set_new(doc, "error",
+		                    e ? json_error(e, rc)
+		                      : json_string("out of memory"));
+		if (c->events)
+			json_object_set(doc, "migrations", c->events);
+		if (c->notes)
+			json_object_set(doc, "events", c->notes);
+		out_json(doc);
+	}
+}
+
+void out_error_text(struct cli *c, const strata_error *e)
+{
+	const char *msg = e && e->message ? e->message : "out of memory";
+	char b1[64];
 
 	if (e && e->file && e->line)
 		fprintf(stderr, "%s:%d:%d: %s %s", e->file, e->line, e->column,
@@ -142,17 +160,6 @@ void out_error(struct cli *c, int rc)
 		fprintf(stderr, "  hint: %s\n", e->hint);
 	if (e && e->way_out)
 		fprintf(stderr, "  way out: %s\n", e->way_out);
-	if (c->json) {
-		json_t *doc = json_object();
-		json_object_set_new(doc, "ok", json_false());
-		json_object_set_new(doc, "error",
-		                    e ? json_error(e, rc) : json_string(msg));
-		if (c->events)
-			json_object_set(doc, "migrations", c->events);
-		if (c->notes)
-			json_object_set(doc, "events", c->notes);
-		out_json(doc);
-	}
 }
 
 void out_usage_error(struct cli *c, const char *fmt, ...)

@@ -92,6 +92,15 @@ struct strata_driver {
 	 * cancel.  Without it a statement cannot be interrupted or watched. */
 	void (*set_tick_fn)(strata_conn *c, strata_tick_fn fn, void *data);
 
+	/* May provide: a new, empty scratch database beside the one of `url`
+	 * (`c`, connected to it, may be NULL where no connection is needed);
+	 * *out_url (caller frees) is the URL to open it.  scratch_drop()
+	 * removes one that scratch_create() made, and nothing else. */
+	int (*scratch_create)(strata_conn *c, const char *url, char **out_url,
+	                      strata_error *err);
+	int (*scratch_drop)(strata_conn *c, const char *scratch_url,
+	                    strata_error *err);
+
 	/* May provide: a consistent copy of the whole database into the file
 	 * `path` (created), and the reverse: the database replaced by the
 	 * copy in `path`.  Without them strata uses the server's own tools. */

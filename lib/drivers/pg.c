@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <poll.h>
 
@@ -746,6 +747,103 @@ static int pg_unlock(strata_conn *c, long long key, strata_error *err)
 	return rc;
 }
 
+/* ---- scratch databases (strata test) --------------------------------- */
+
+#define SCRATCH_PREFIX "strata_test_"
+
+/* Appends v to b, percent-encoding all but unreserved URI characters. */
+static void put_encoded(strata_buf *b, const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (isalnum(*p) || strchr("-._~", *p))
+			strata_buf_putc(b, (char)*p);
+		else
+			strata_buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/*
+ * CREATE DATABASE beside the one `c` is connected to, and the URL of it:
+ * every connection setting of `url` (host, port, user, password, sslmode,
+ * ...) as a query parameter, the database name as the path.
+ */
+static int pg_scratch_create(strata_conn *c, const char *url, char **out_url,
+                             strata_error *err)
+{
+	PQconninfoOption *opts, *o;
+	strata_buf b = STRATA_BUF_INIT, sql = STRATA_BUF_INIT;
+	char name[64], *parse_err = NULL;
+	struct timespec ts;
+	long off;
+	int rc, sep = '?';
+
+	*out_url = NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(name, sizeof(name), SCRATCH_PREFIX "%ld_%09ld", (long)getpid(),
+	         ts.tv_nsec);
+	if (!(opts = PQconninfoParse(url, &parse_err))) {
+		if (parse_err)
+			PQfreemem(parse_err);
+		return strata_error_set(err, STRATA_EURL,
+		                        "invalid postgresql url");
+	}
+	strata_buf_printf(&sql, "CREATE DATABASE %s", name);
+	if ((rc = pg_exec(c, sql.ptr, &off, err)) < 0) {
+		strata_error_field(
+		    &err->hint, "strata test makes a scratch database and "
+		                "drops it after: the role needs CREATEDB, or "
+		                "give an empty database with --scratch-url");
+		goto done;
+	}
+	strata_buf_printf(&b, "postgresql:///%s", name);
+	for (o = opts; o->keyword; o++) {
+		if (!o->val || !strcmp(o->keyword, "dbname"))
+			continue;
+		strata_buf_printf(&b, "%c%s=", sep, o->keyword);
+		put_encoded(&b, o->val);
+		sep = '&';
+	}
+	*out_url = strata_buf_detach(&b);
+done:
+	PQconninfoFree(opts);
+	strata_buf_dispose(&b);
+	strata_buf_dispose(&sql);
+	return rc;
+}
+
+static int pg_scratch_drop(strata_conn *c, const char *scratch_url,
+                           strata_error *err)
+{
+	PQconninfoOption *opts, *o;
+	strata_buf sql = STRATA_BUF_INIT;
+	const char *name = NULL;
+	long off;
+	int rc = 0;
+
+	if (!(opts = PQconninfoParse(scratch_url, NULL)))
+		return strata_error_set(err, STRATA_EURL,
+		                        "invalid postgresql url");
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "dbname"))
+			name = o->val;
+	/* only what scratch_create() made: the name says so */
+	if (!name || strncmp(name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) ||
+	    strspn(name + strlen(SCRATCH_PREFIX), "0123456789_") !=
+	        strlen(name + strlen(SCRATCH_PREFIX))) {
+		rc = strata_error_set(err, STRATA_EUSAGE,
+		                      "not a scratch database of strata test");
+		goto done;
+	}
+	strata_buf_printf(&sql, "DROP DATABASE IF EXISTS %s%s", name,
+	                  PQserverVersion(c->pg) >= 130000 ? " WITH (FORCE)"
+	                                                   : "");
+	rc = pg_exec(c, sql.ptr, &off, err);
+done:
+	PQconninfoFree(opts);
+	strata_buf_dispose(&sql);
+	return rc;
+}
+
 static const char *const pg_schemes[] = {"postgres", "postgresql", NULL};
 
 const struct strata_driver strata_driver_postgres = {
@@ -763,4 +861,6 @@ const struct strata_driver strata_driver_postgres = {
     .unlock = pg_unlock,
     .set_notice_fn = pg_set_notice_fn,
     .set_tick_fn = pg_set_tick_fn,
+    .scratch_create = pg_scratch_create,
+    .scratch_drop = pg_scratch_drop,
 };

@@ -4,9 +4,11 @@
  * engine re-reads the history row inside it.
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "session.h"
@@ -296,6 +298,52 @@ static int sq_restore_from(strata_conn *c, const char *path, strata_error *err)
 
 static const char *const sqlite_schemes[] = {"sqlite", "sqlite3", NULL};
 
+/* ---- scratch databases (strata test): a temporary file ---- */
+
+static int sq_scratch_create(strata_conn *c, const char *url, char **out_url,
+                             strata_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	strata_buf b = STRATA_BUF_INIT;
+	int fd;
+
+	(void)c;
+	(void)url;
+	*out_url = NULL;
+	strata_buf_printf(&b, "sqlite:%s/strata-test-XXXXXX",
+	                  tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(b.ptr + strlen("sqlite:"))) < 0) {
+		strata_buf_dispose(&b);
+		return strata_error_set(err, STRATA_EIO,
+		                        "cannot make a scratch database file "
+		                        "in %s",
+		                        tmp && *tmp ? tmp : "/tmp");
+	}
+	close(fd);
+	*out_url = strata_buf_detach(&b);
+	return 0;
+}
+
+static int sq_scratch_drop(strata_conn *c, const char *scratch_url,
+                           strata_error *err)
+{
+	static const char *const suffixes[] = {"", "-journal", "-wal", "-shm",
+	                                       ".strata-backup"};
+	const char *path = scratch_url + strlen("sqlite:");
+	char name[4096];
+
+	(void)c;
+	if (strncmp(scratch_url, "sqlite:", 7) || !strstr(path, "strata-test-"))
+		return strata_error_set(
+		    err, STRATA_EUSAGE,
+		    "not a scratch database of strata test");
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		unlink(name);
+	}
+	return 0;
+}
+
 const struct strata_driver strata_driver_sqlite = {
     .name = "sqlite",
     .schemes = sqlite_schemes,
@@ -310,4 +358,6 @@ const struct strata_driver strata_driver_sqlite = {
     .backup_to = sq_backup_to,
     .restore_from = sq_restore_from,
     .set_tick_fn = sq_set_tick_fn,
+    .scratch_create = sq_scratch_create,
+    .scratch_drop = sq_scratch_drop,
 };

@@ -1,0 +1,312 @@
+/*
+ * strata_prove(): every migration applied, rolled back and applied again
+ * on a scratch database, with a schema snapshot between each step, so that
+ * a down that does not undo its up is found before production finds it.
+ * The steps run through strata_run() on a session of the scratch database,
+ * exactly as `up` and `down` would run them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "snapshot.h"
+#include "strata/driver.h"
+
+struct prover {
+	strata *s;       /* the user's session: directory, driver, events */
+	strata *scratch; /* a session of the scratch database */
+	const strata_prove_opts *o;
+	int bad;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The scratch session's long statements are the user's to see. */
+static void forward_event(const strata_event *ev, void *data)
+{
+	strata *s = data;
+
+	if (ev->type == STRATA_EVENT_PROGRESS && s->on_event)
+		s->on_event(ev, s->event_data);
+}
+
+/* One step on the scratch database: up or down of one migration. */
+static int step(struct prover *p, strata_op op, long long *ms)
+{
+	strata_run_opts ro;
+	long long t0 = now_ms();
+	int rc, done = 0;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.op = op;
+	ro.count = 1;
+	ro.flags = STRATA_RUN_NO_PREFLIGHT | STRATA_RUN_ALLOW_DESTRUCTIVE |
+	           STRATA_RUN_ALLOW_OUT_OF_ORDER;
+	rc = strata_run(p->scratch, &ro, &done);
+	*ms = now_ms() - t0;
+	return rc;
+}
+
+static int snapshot(struct prover *p, char **out)
+{
+	int rc = strata_schema_snapshot(p->scratch, 0, out);
+
+	if (rc < 0)
+		strata_error_move(&p->s->err, &p->scratch->err);
+	return rc;
+}
+
+static void report(struct prover *p, strata_proof_entry *e)
+{
+	if (e->result != STRATA_PROOF_REVERSIBLE &&
+	    e->result != STRATA_PROOF_FORWARD)
+		p->bad++;
+	if (p->o->on_entry)
+		p->o->on_entry(e, p->o->data);
+}
+
+/* A step failed: the entry says where, with the scratch session's error
+ * (its file:line point at the user's migration file). */
+static void failed(struct prover *p, strata_proof_entry *e, const char *phase)
+{
+	e->result = STRATA_PROOF_FAILED;
+	e->phase = phase;
+	e->error = strata_last_error(p->scratch);
+	report(p, e);
+}
+
+/*
+ * Proves migration m, the scratch database standing where *before says
+ * (its snapshot, replaced by the one after m).  Returns 1 to go on with
+ * the next migration, 0 to stop (a step failed), <0 on a failed snapshot.
+ */
+static int prove_one(struct prover *p, const strata_migration *m, char **before)
+{
+	strata_proof_entry e;
+	char *up = NULL, *down = NULL, *again = NULL;
+	char *down_diff = NULL, *again_diff = NULL;
+	strata_buf summary = STRATA_BUF_INIT;
+	int rc, n;
+
+	memset(&e, 0, sizeof(e));
+	e.migration = m;
+	e.up_ms = e.down_ms = e.again_ms = -1;
+	e.down_diff = e.again_diff = e.summary = "";
+	if (step(p, STRATA_OP_UP, &e.up_ms) < 0) {
+		failed(p, &e, "up");
+		return 0;
+	}
+	if ((rc = snapshot(p, &up)) < 0)
+		return rc;
+	if (p->o->only_up || !m->down_path) {
+		e.result = p->o->only_up ? STRATA_PROOF_FORWARD
+		                         : STRATA_PROOF_IRREVERSIBLE;
+		goto next;
+	}
+	if ((rc = step(p, STRATA_OP_DOWN, &e.down_ms)) < 0) {
+		/* an empty down section: nothing ran, up stays applied */
+		if (rc == STRATA_EIRREVERSIBLE) {
+			e.result = STRATA_PROOF_IRREVERSIBLE;
+			e.down_ms = -1;
+			goto next;
+		}
+		failed(p, &e, "down");
+		rc = 0;
+		goto out;
+	}
+	if ((rc = snapshot(p, &down)) < 0)
+		goto out;
+	if ((n = strata_snapshot_diff(*before, down, &down_diff)) < 0)
+		goto oom;
+	if (n)
+		strata_snapshot_summary(down_diff, "down leaves",
+		                        "down removes", "down changes",
+		                        &summary);
+	/* a down that left things behind often makes up again fail: the
+	 * failure is reported with what down left */
+	e.down_diff = down_diff;
+	e.summary = summary.ptr;
+	if (step(p, STRATA_OP_UP, &e.again_ms) < 0) {
+		failed(p, &e, "up again");
+		rc = 0;
+		goto out;
+	}
+	if ((rc = snapshot(p, &again)) < 0)
+		goto out;
+	if ((n = strata_snapshot_diff(up, again, &again_diff)) < 0)
+		goto oom;
+	if (n)
+		strata_snapshot_summary(again_diff, "up again adds",
+		                        "up again lacks", "up again changes",
+		                        &summary);
+	e.result =
+	    summary.len ? STRATA_PROOF_NOT_REVERSIBLE : STRATA_PROOF_REVERSIBLE;
+	e.down_diff = down_diff;
+	e.again_diff = again_diff;
+	e.summary = summary.ptr;
+	/* what follows builds on what up again made */
+	free(up);
+	up = again;
+	again = NULL;
+next:
+	report(p, &e);
+	free(*before);
+	*before = up;
+	up = NULL;
+	rc = 1;
+	goto out;
+oom:
+	rc = strata_error_set(&p->s->err, STRATA_ENOMEM, "out of memory");
+out:
+	free(up);
+	free(down);
+	free(again);
+	free(down_diff);
+	free(again_diff);
+	strata_buf_dispose(&summary);
+	return rc;
+}
+
+/* Opens the scratch session: the user's directory and settings, no data
+ * copies before drops (the scratch database is thrown away). */
+static int open_scratch(strata *s, const char *url, strata **out)
+{
+	strata_config cfg;
+	strata_buf table = STRATA_BUF_INIT;
+	int rc;
+
+	strata_config_init(&cfg);
+	cfg.url = url;
+	cfg.dir = s->dir;
+	if (s->table_schema)
+		strata_buf_printf(&table, "%s.", s->table_schema);
+	strata_buf_puts(&table, s->table_name);
+	cfg.table = table.ptr;
+	cfg.lock_timeout_ms = s->lock_timeout_ms;
+	cfg.statement_timeout_ms = s->statement_timeout_ms;
+	cfg.lock_tries = s->lock_tries;
+	cfg.no_data_backup = 1;
+	cfg.on_event = forward_event;
+	cfg.event_data = s;
+	rc = strata_open(out, &cfg);
+	if (rc < 0)
+		strata_error_set(&s->err, rc, "%s",
+		                 *out ? strata_errmsg(*out) : "out of memory");
+	strata_buf_dispose(&table);
+	return rc;
+}
+
+static int in_range(const strata_prove_opts *o, const char *v)
+{
+	return (!o->from || strata_version_cmp(v, o->from) >= 0) &&
+	       (!o->to || strata_version_cmp(v, o->to) <= 0);
+}
+
+/* Runs the proof on an open scratch session. */
+static int prove_all(struct prover *p)
+{
+	strata_status *st = NULL;
+	char *before = NULL;
+	int rc;
+
+	if ((rc = strata_status_read(p->scratch, &st)) < 0) {
+		strata_error_move(&p->s->err, &p->scratch->err);
+		return rc;
+	}
+	for (size_t i = 0; i < st->count; i++)
+		if (st->entries[i].state != STRATA_STATE_PENDING) {
+			rc = strata_error_set(
+			    &p->s->err, STRATA_EUSAGE,
+			    "the scratch database is not empty: migration %s "
+			    "is %s there",
+			    st->entries[i].version,
+			    strata_state_name(st->entries[i].state));
+			goto out;
+		}
+	/* the migrations before --from are simply applied */
+	for (size_t i = 0;
+	     i < st->count && p->o->from &&
+	     strata_version_cmp(st->entries[i].version, p->o->from) < 0;
+	     i++) {
+		long long ms;
+		if ((rc = step(p, STRATA_OP_UP, &ms)) < 0) {
+			strata_error_move(&p->s->err, &p->scratch->err);
+			goto out;
+		}
+	}
+	if ((rc = snapshot(p, &before)) < 0)
+		goto out;
+	for (size_t i = 0; i < st->count; i++) {
+		const strata_status_entry *e = &st->entries[i];
+		if (!in_range(p->o, e->version))
+			continue;
+		if (strata_is_interrupted(p->s)) {
+			rc = strata_error_set(&p->s->err, STRATA_EINTERRUPTED,
+			                      "interrupted before %s_%s",
+			                      e->version, e->name);
+			goto out;
+		}
+		if ((rc = prove_one(p, e->migration, &before)) <= 0)
+			break;
+	}
+	if (rc > 0)
+		rc = 0;
+out:
+	free(before);
+	strata_status_free(st);
+	return rc;
+}
+
+int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
+{
+	const struct strata_driver *d;
+	struct prover p = {s, NULL, o, 0};
+	char *url = NULL;
+	int rc, made = 0;
+
+	if (out_bad)
+		*out_bad = 0;
+	if ((rc = strata_session_driver(s, &d)) < 0)
+		return rc;
+	if (o->scratch_url) {
+		url = strdup(o->scratch_url);
+	} else if (!d->scratch_create) {
+		return strata_error_set(&s->err, STRATA_EUSAGE,
+		                        "%s cannot make a scratch database: "
+		                        "give one with --scratch-url",
+		                        d->name);
+	} else {
+		/* SQLite needs no connection to the user's database */
+		if (d->dialect == STRATA_DIALECT_POSTGRES &&
+		    (rc = strata_session_connect(s)) < 0)
+			return rc;
+		if ((rc = d->scratch_create(s->conn, s->url, &url, &s->err)) <
+		    0)
+			return rc;
+		made = 1;
+	}
+	if (!url)
+		return strata_error_set(&s->err, STRATA_ENOMEM,
+		                        "out of memory");
+	if ((rc = open_scratch(s, url, &p.scratch)) == 0) {
+		atomic_store(&s->child, p.scratch);
+		rc = prove_all(&p);
+		atomic_store(&s->child, NULL);
+	}
+	strata_free(p.scratch);
+	if (made) {
+		strata_error scratch = {0};
+		d->scratch_drop(s->conn, url, &scratch);
+		strata_error_dispose(&scratch);
+	}
+	free(url);
+	if (out_bad)
+		*out_bad = p.bad;
+	return rc;
+}
