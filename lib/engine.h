@@ -7,6 +7,7 @@
 #define STRATA_ENGINE_H
 
 #include "session.h"
+#include "split.h"
 
 /* alone[i]: 0 in a transaction with its neighbours, ALONE it cannot run
  * in one, ALONE_BATCH a batched backfill (backfill.c) */
@@ -19,6 +20,19 @@ struct step {
 	size_t from; /* resuming a dirty up: the first statement to run */
 	int resume;  /* going on with a dirty up: its history row is there */
 };
+
+/* ---- run_step.c: running one step ---- */
+
+void strata_rollback(strata *s); /* ROLLBACK, its own failure ignored */
+/* Whether the step's section is marked no-transaction. */
+int strata_step_no_tx_flag(const struct step *st);
+/* The statements of a step, refusing what cannot run as asked. */
+int strata_step_statements(strata *s, const struct step *st, int no_tx,
+                           strata_stmt_list *l);
+/* Runs one prepared step (alone: see find_alone in engine.c; NULL: one
+ * transaction): 0 done, 1 skipped (another run did it), <0 failed. */
+int strata_run_step(strata *s, const struct step *st, const strata_stmt_list *l,
+                    const unsigned char *alone, int dry);
 
 /* ---- run_timeouts.c: lock timeouts and retries (PostgreSQL) ---- */
 
