@@ -138,220 +138,6 @@ static int read_text(const char *path, char **out, size_t *out_len,
 	return 0;
 }
 
-static size_t line_end(const char *text, size_t p, size_t end)
-{
-	const char *nl = memchr(text + p, '\n', end - p);
-	return nl ? (size_t)(nl - text) : end;
-}
-
-/*
- * If the line at text[p,eol) is a "-- strata:WORD [ARGS]" comment, returns
- * the offset of WORD and its length in *wlen; else (size_t)-1.
- */
-static size_t directive_at(const char *text, size_t p, size_t eol, size_t *wlen)
-{
-	while (p < eol && (text[p] == ' ' || text[p] == '\t'))
-		p++;
-	if (eol - p < 2 || text[p] != '-' || text[p + 1] != '-')
-		return (size_t)-1;
-	p += 2;
-	while (p < eol && (text[p] == ' ' || text[p] == '\t'))
-		p++;
-	if (eol - p < 7 || memcmp(text + p, "strata:", 7) != 0)
-		return (size_t)-1;
-	p += 7;
-	*wlen = 0;
-	while (p + *wlen < eol && !strchr(" \t\r", text[p + *wlen]))
-		(*wlen)++;
-	return p;
-}
-
-static int word_is(const char *text, size_t w, size_t wlen, const char *s)
-{
-	return wlen == strlen(s) && memcmp(text + w, s, wlen) == 0;
-}
-
-/* Whether anything but whitespace and comments is in text[p,end). */
-static int has_sql(const char *text, size_t p, size_t end)
-{
-	while (p < end) {
-		char c = text[p];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-		    c == ';') {
-			p++;
-		} else if (c == '-' && p + 1 < end && text[p + 1] == '-') {
-			p = line_end(text, p, end);
-		} else if (c == '/' && p + 1 < end && text[p + 1] == '*') {
-			int depth = 1;
-			p += 2;
-			while (p < end && depth > 0) {
-				if (text[p] == '*' && p + 1 < end &&
-				    text[p + 1] == '/')
-					depth--, p += 2;
-				else if (text[p] == '/' && p + 1 < end &&
-				         text[p + 1] == '*')
-					depth++, p += 2;
-				else
-					p++;
-			}
-		} else {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* What a section's directives say. */
-struct section_opts {
-	int no_tx;
-	int lock_timeout_ms, statement_timeout_ms; /* -1: not given */
-};
-
-/* Reads the duration after a directive word at text[w + wlen, eol). */
-static int directive_duration(const char *path, const char *text, size_t w,
-                              size_t wlen, size_t eol, int *out,
-                              strata_error *err)
-{
-	size_t v = w + wlen, e;
-
-	while (v < eol && (text[v] == ' ' || text[v] == '\t'))
-		v++;
-	e = v;
-	while (e < eol && !strchr(" \t\r", text[e]))
-		e++;
-	if (strata_duration_parse(text + v, e - v, out) < 0)
-		return strata_error_at(
-		    err, STRATA_EFORMAT, path, text, v < eol ? v : w - 7,
-		    "'strata:%.*s' takes a duration like 500ms, 5s or 2min, "
-		    "not '%.*s'",
-		    (int)wlen, text + w, (int)(e - v), text + v);
-	return 0;
-}
-
-/*
- * Checks the directives of one section and fills *o.  Section markers are
- * accepted only where allowed (the caller has consumed them already).
- */
-static int scan_directives(const char *path, const char *text, size_t start,
-                           size_t end, struct section_opts *o,
-                           strata_error *err)
-{
-	o->no_tx = 0;
-	o->lock_timeout_ms = o->statement_timeout_ms = -1;
-	for (size_t p = start; p < end;) {
-		size_t eol = line_end(text, p, end), wlen;
-		size_t w = directive_at(text, p, eol, &wlen);
-		int rc;
-
-		if (w != (size_t)-1) {
-			if (word_is(text, w, wlen, "no-transaction")) {
-				o->no_tx = 1;
-			} else if (word_is(text, w, wlen, "lock-timeout")) {
-				if ((rc = directive_duration(
-				         path, text, w, wlen, eol,
-				         &o->lock_timeout_ms, err)) < 0)
-					return rc;
-			} else if (word_is(text, w, wlen,
-			                   "statement-timeout")) {
-				if ((rc = directive_duration(
-				         path, text, w, wlen, eol,
-				         &o->statement_timeout_ms, err)) < 0)
-					return rc;
-			} else if (word_is(text, w, wlen, "batch")) {
-				struct batch b;
-				if (strata_batch_parse(text + w + wlen,
-				                       eol - w - wlen, &b) < 0)
-					return strata_error_at(
-					    err, STRATA_EFORMAT, path, text,
-					    w - 7,
-					    "'strata:batch' takes size=ROWS "
-					    "(1-1000000) and pause=DURATION, "
-					    "like 'size=1000 pause=50ms'");
-			} else if (word_is(text, w, wlen, "ignore") ||
-			           word_is(text, w, wlen, "ignore-file")) {
-				/* lint's: it checks the rule names */
-			} else if (word_is(text, w, wlen, "up") ||
-			           word_is(text, w, wlen, "down")) {
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, text, w - 7,
-				    "section marker 'strata:%.*s' in a file "
-				    "that holds one section",
-				    (int)wlen, text + w);
-			} else {
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, text, w - 7,
-				    "unknown directive 'strata:%.*s' (known: "
-				    "no-transaction, lock-timeout, "
-				    "statement-timeout, batch, ignore, "
-				    "ignore-file)",
-				    (int)wlen, text + w);
-			}
-		}
-		p = eol + 1;
-	}
-	return 0;
-}
-
-/* Splits a single file into its sections at the marker lines. */
-static int find_sections(struct migration_file *m, size_t len,
-                         strata_error *err)
-{
-	const char *t = m->up_text;
-	const char *path = m->up_path;
-	size_t up_at = (size_t)-1, up_body = 0, down_at = (size_t)-1,
-	       down_body = len, sql_before = (size_t)-1;
-
-	for (size_t p = 0; p < len;) {
-		size_t eol = line_end(t, p, len), wlen;
-		size_t w = directive_at(t, p, eol, &wlen);
-
-		if (w != (size_t)-1 && word_is(t, w, wlen, "up")) {
-			if (up_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "second '-- strata:up' line");
-			if (down_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "'-- strata:up' after '-- strata:down'");
-			up_at = p;
-			up_body = eol < len ? eol + 1 : len;
-		} else if (w != (size_t)-1 && word_is(t, w, wlen, "down")) {
-			if (down_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "second '-- strata:down' line");
-			down_at = p;
-			down_body = eol < len ? eol + 1 : len;
-		} else if (up_at == (size_t)-1 && down_at == (size_t)-1 &&
-		           sql_before == (size_t)-1 && has_sql(t, p, eol)) {
-			sql_before = p;
-		}
-		p = eol + 1;
-	}
-	if (up_at == (size_t)-1)
-		return strata_error_set(
-		    err, STRATA_EFORMAT,
-		    "'%s' has no '-- strata:up' line (a single-file migration "
-		    "needs '-- strata:up' and, to be reversible, '-- "
-		    "strata:down')",
-		    path);
-	if (sql_before != (size_t)-1)
-		return strata_error_at(err, STRATA_EFORMAT, path, t, sql_before,
-		                       "SQL before the '-- strata:up' line");
-	m->up_start = up_body;
-	m->up_end = down_at != (size_t)-1 ? down_at : len;
-	if (down_at != (size_t)-1) {
-		m->down_text = m->up_text;
-		if (!(m->down_path = strdup(m->up_path)))
-			return strata_error_set(err, STRATA_ENOMEM,
-			                        "out of memory");
-		m->down_start = down_body;
-		m->down_end = len;
-	}
-	return 0;
-}
-
 void strata_migration_file_dispose(struct migration_file *m)
 {
 	if (m->down_text != m->up_text)
@@ -377,7 +163,7 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	if ((rc = read_text(m->up_path, &m->up_text, &len, err)) < 0)
 		return rc;
 	if (m->pub.flags & STRATA_MIG_SINGLE_FILE) {
-		if ((rc = find_sections(m, len, err)) < 0)
+		if ((rc = strata_sections_find(m, len, err)) < 0)
 			return rc;
 	} else {
 		m->up_start = 0;
@@ -390,12 +176,12 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 			m->down_end = len;
 		}
 	}
-	if ((rc = scan_directives(m->up_path, m->up_text, m->up_start,
-	                          m->up_end, &up, err)) < 0)
+	if ((rc = strata_section_directives(m->up_path, m->up_text, m->up_start,
+	                                    m->up_end, &up, err)) < 0)
 		return rc;
-	if (m->down_text &&
-	    (rc = scan_directives(m->down_path, m->down_text, m->down_start,
-	                          m->down_end, &down, err)) < 0)
+	if (m->down_text && (rc = strata_section_directives(
+	                         m->down_path, m->down_text, m->down_start,
+	                         m->down_end, &down, err)) < 0)
 		return rc;
 	if (strata_hasher_hex(hasher, m->up_text + m->up_start,
 	                      m->up_end - m->up_start, sum) < 0)
@@ -414,19 +200,6 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	m->pub.up_path = m->up_path;
 	m->pub.down_path = m->down_path;
 	m->pub.checksum = m->checksum;
-	return 0;
-}
-
-/* Whether the file text has a "-- strata:up" line. */
-static int has_up_marker(const char *t, size_t len)
-{
-	for (size_t p = 0; p < len;) {
-		size_t eol = line_end(t, p, len), wlen;
-		size_t w = directive_at(t, p, eol, &wlen);
-		if (w != (size_t)-1 && word_is(t, w, wlen, "up"))
-			return 1;
-		p = eol + 1;
-	}
 	return 0;
 }
 
@@ -459,8 +232,8 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 			return strata_error_set(err, STRATA_ENOMEM,
 			                        "out of memory");
 		m->pub.flags |= STRATA_MIG_DOWN_ONLY;
-		if ((rc = scan_directives(path, m->down_text, 0, len, &o,
-		                          err)) < 0)
+		if ((rc = strata_section_directives(path, m->down_text, 0, len,
+		                                    &o, err)) < 0)
 			return rc;
 		m->pub.flags |= o.no_tx ? STRATA_MIG_DOWN_NO_TX : 0;
 		m->pub.version = m->version;
@@ -485,7 +258,7 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 		size_t len;
 		if ((rc = read_text(path, &m->up_text, &len, err)) < 0)
 			return rc;
-		if (has_up_marker(m->up_text, len))
+		if (strata_has_up_marker(m->up_text, len))
 			m->pub.flags |= STRATA_MIG_SINGLE_FILE;
 		free(m->up_text);
 		m->up_text = NULL;

@@ -28,6 +28,31 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
                                strata_hasher *hasher, strata_error *err);
 
 void strata_migration_file_dispose(struct migration_file *m);
+
+/* ---- migration_sections.c: sections and directives ---- */
+
+/* What a section's directives say. */
+struct section_opts {
+	int no_tx;
+	int lock_timeout_ms, statement_timeout_ms; /* -1: not given */
+};
+
+/*
+ * Checks the directives of text[start, end) (one section of `path`) and
+ * fills *o.  A section marker there is refused: the caller has consumed
+ * the ones allowed.
+ */
+int strata_section_directives(const char *path, const char *text,
+                              size_t start, size_t end, struct section_opts *o,
+                              strata_error *err);
+
+/* Splits a single file (m->up_text, len bytes) into its sections at the
+ * marker lines: fills m's section bounds (and down_path). */
+int strata_sections_find(struct migration_file *m, size_t len,
+                         strata_error *err);
+
+/* Whether the text has a "-- strata:up" line. */
+int strata_has_up_marker(const char *t, size_t len);
 void strata_session_migrations_clear(strata *s);
 
 #endif
