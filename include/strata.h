@@ -75,6 +75,9 @@ typedef struct strata_migration {
 	const char
 	    *checksum;  /* hex SHA-256 of the up section, CRLF normalised */
 	unsigned flags; /* STRATA_MIG_* */
+	const char *verify_path; /* file holding its verify script (a
+	                            NAME.verify.sql, or the single file with a
+	                            '-- strata:verify' section); NULL if none */
 } strata_migration;
 
 #define STRATA_MIG_SINGLE_FILE (1u << 0) /* up and down in one file */

@@ -1,6 +1,7 @@
 /*
  * The insides of a migration file: its sections ("-- strata:up",
- * "-- strata:down") and the "-- strata:" directives in each.  Everything
+ * "-- strata:down", "-- strata:verify") and the "-- strata:" directives in
+ * each.  Everything
  * wrong with them is refused here, with the line and column, before any
  * SQL runs.
  */
@@ -101,7 +102,7 @@ static int directive_duration(const char *path, const char *text, size_t w,
  * accepted only where allowed (the caller has consumed them already).
  */
 int strata_section_directives(const char *path, const char *text, size_t start,
-                              size_t end, struct section_opts *o,
+                              size_t end, int verify, struct section_opts *o,
                               strata_error *err)
 {
 	o->no_tx = 0;
@@ -112,6 +113,17 @@ int strata_section_directives(const char *path, const char *text, size_t start,
 		int rc;
 
 		if (w != (size_t)-1) {
+			/* a verify script runs in a transaction that is
+			 * always rolled back, and never in batches */
+			if (verify &&
+			    (word_is(text, w, wlen, "no-transaction") ||
+			     word_is(text, w, wlen, "batch")))
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, text, w - 7,
+				    "'strata:%.*s' in a verify script: it "
+				    "always "
+				    "runs in one transaction, rolled back",
+				    (int)wlen, text + w);
 			if (word_is(text, w, wlen, "no-transaction")) {
 				o->no_tx = 1;
 			} else if (word_is(text, w, wlen, "lock-timeout")) {
@@ -139,7 +151,8 @@ int strata_section_directives(const char *path, const char *text, size_t start,
 			           word_is(text, w, wlen, "ignore-file")) {
 				/* lint's: it checks the rule names */
 			} else if (word_is(text, w, wlen, "up") ||
-			           word_is(text, w, wlen, "down")) {
+			           word_is(text, w, wlen, "down") ||
+			           word_is(text, w, wlen, "verify")) {
 				return strata_error_at(
 				    err, STRATA_EFORMAT, path, text, w - 7,
 				    "section marker 'strata:%.*s' in a file "
@@ -160,44 +173,62 @@ int strata_section_directives(const char *path, const char *text, size_t start,
 	return 0;
 }
 
-/* Splits a single file into its sections at the marker lines. */
+/* Where the section whose marker is at `at` ends: at the next marker. */
+static size_t section_end(const size_t *at, int k, size_t len)
+{
+	size_t end = len;
+
+	for (int j = 0; j < 3; j++)
+		if (j != k && at[j] != (size_t)-1 && at[j] > at[k] &&
+		    at[j] < end)
+			end = at[j];
+	return end;
+}
+
+/*
+ * Splits a single file into its sections at the marker lines: up first,
+ * then down and verify in either order, each running to the next marker.
+ */
 int strata_sections_find(struct migration_file *m, size_t len,
                          strata_error *err)
 {
+	static const char *const marker[3] = {"up", "down", "verify"};
 	const char *t = m->up_text;
 	const char *path = m->up_path;
-	size_t up_at = (size_t)-1, up_body = 0, down_at = (size_t)-1,
-	       down_body = len, sql_before = (size_t)-1;
+	size_t at[3] = {(size_t)-1, (size_t)-1, (size_t)-1}, body[3] = {0},
+	       sql_before = (size_t)-1;
 
 	for (size_t p = 0; p < len;) {
 		size_t eol = line_end(t, p, len), wlen;
 		size_t w = directive_at(t, p, eol, &wlen);
+		int k = 0;
 
-		if (w != (size_t)-1 && word_is(t, w, wlen, "up")) {
-			if (up_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "second '-- strata:up' line");
-			if (down_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "'-- strata:up' after '-- strata:down'");
-			up_at = p;
-			up_body = eol < len ? eol + 1 : len;
-		} else if (w != (size_t)-1 && word_is(t, w, wlen, "down")) {
-			if (down_at != (size_t)-1)
-				return strata_error_at(
-				    err, STRATA_EFORMAT, path, t, w - 7,
-				    "second '-- strata:down' line");
-			down_at = p;
-			down_body = eol < len ? eol + 1 : len;
-		} else if (up_at == (size_t)-1 && down_at == (size_t)-1 &&
-		           sql_before == (size_t)-1 && has_sql(t, p, eol)) {
-			sql_before = p;
+		while (w != (size_t)-1 && k < 3 &&
+		       !word_is(t, w, wlen, marker[k]))
+			k++;
+		if (w == (size_t)-1 || k == 3) {
+			if (at[0] == (size_t)-1 && at[1] == (size_t)-1 &&
+			    at[2] == (size_t)-1 && sql_before == (size_t)-1 &&
+			    has_sql(t, p, eol))
+				sql_before = p;
+			p = eol + 1;
+			continue;
 		}
+		if (at[k] != (size_t)-1)
+			return strata_error_at(
+			    err, STRATA_EFORMAT, path, t, w - 7,
+			    "second '-- strata:%s' line", marker[k]);
+		for (int j = 1; k == 0 && j < 3; j++)
+			if (at[j] != (size_t)-1)
+				return strata_error_at(
+				    err, STRATA_EFORMAT, path, t, w - 7,
+				    "'-- strata:up' after '-- strata:%s'",
+				    marker[j]);
+		at[k] = p;
+		body[k] = eol < len ? eol + 1 : len;
 		p = eol + 1;
 	}
-	if (up_at == (size_t)-1)
+	if (at[0] == (size_t)-1)
 		return strata_error_set(
 		    err, STRATA_EFORMAT,
 		    "'%s' has no '-- strata:up' line (a single-file migration "
@@ -207,15 +238,29 @@ int strata_sections_find(struct migration_file *m, size_t len,
 	if (sql_before != (size_t)-1)
 		return strata_error_at(err, STRATA_EFORMAT, path, t, sql_before,
 		                       "SQL before the '-- strata:up' line");
-	m->up_start = up_body;
-	m->up_end = down_at != (size_t)-1 ? down_at : len;
-	if (down_at != (size_t)-1) {
+	if (at[2] != (size_t)-1 && m->verify_path)
+		return strata_error_at(
+		    err, STRATA_EFORMAT, path, t, at[2],
+		    "a '-- strata:verify' section, and a verify script '%s': "
+		    "keep one",
+		    m->verify_path);
+	m->up_start = body[0];
+	m->up_end = section_end(at, 0, len);
+	if (at[1] != (size_t)-1) {
 		m->down_text = m->up_text;
 		if (!(m->down_path = strdup(m->up_path)))
 			return strata_error_set(err, STRATA_ENOMEM,
 			                        "out of memory");
-		m->down_start = down_body;
-		m->down_end = len;
+		m->down_start = body[1];
+		m->down_end = section_end(at, 1, len);
+	}
+	if (at[2] != (size_t)-1) {
+		m->verify_text = m->up_text;
+		if (!(m->verify_path = strdup(m->up_path)))
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
+		m->verify_start = body[2];
+		m->verify_end = section_end(at, 2, len);
 	}
 	return 0;
 }

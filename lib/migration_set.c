@@ -1,7 +1,9 @@
 /*
  * Finding and reading migration files in the native format:
  *   <version>_<name>.up.sql + <version>_<name>.down.sql, or
- *   <version>_<name>.sql with "-- strata:up" and "-- strata:down" sections.
+ *   <version>_<name>.sql with "-- strata:up" and "-- strata:down" sections;
+ *   and a migration's verify script, <version>_<name>.verify.sql or a
+ *   "-- strata:verify" section (strata verify runs it).
  * Everything wrong with a file is refused here, before any SQL runs.
  */
 #include <dirent.h>
@@ -17,7 +19,7 @@
 #include "session.h"
 #include "split.h"
 
-enum kind { KIND_SINGLE, KIND_UP, KIND_DOWN };
+enum kind { KIND_SINGLE, KIND_UP, KIND_DOWN, KIND_VERIFY };
 
 struct found {
 	char *file;           /* base name, owned */
@@ -77,6 +79,8 @@ int strata_migration_file_parse(const char *file, char **version, char **name,
 		k = KIND_UP;
 	else if (strcmp(p, ".down.sql") == 0)
 		k = KIND_DOWN;
+	else if (strcmp(p, ".verify.sql") == 0)
+		k = KIND_VERIFY;
 	else
 		return -1;
 	*version = strndup(file, (size_t)(n0 - 1 - file));
@@ -142,6 +146,9 @@ void strata_migration_file_dispose(struct migration_file *m)
 {
 	if (m->down_text != m->up_text)
 		free(m->down_text);
+	if (m->verify_text != m->up_text)
+		free(m->verify_text);
+	free(m->verify_path);
 	free(m->up_text);
 	free(m->version);
 	free(m->name);
@@ -156,7 +163,8 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
                           strata_error *err)
 {
 	size_t len;
-	struct section_opts up = {0, -1, -1}, down = {0, -1, -1};
+	struct section_opts up = {0, -1, -1}, down = {0, -1, -1},
+	                    verify = {0, -1, -1};
 	int rc;
 	char sum[65];
 
@@ -176,13 +184,27 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 			m->down_end = len;
 		}
 	}
+	if (m->verify_path && !m->verify_text) {
+		if ((rc = read_text(m->verify_path, &m->verify_text, &len,
+		                    err)) < 0)
+			return rc;
+		m->verify_start = 0;
+		m->verify_end = len;
+	}
 	if ((rc = strata_section_directives(m->up_path, m->up_text, m->up_start,
-	                                    m->up_end, &up, err)) < 0)
+	                                    m->up_end, 0, &up, err)) < 0)
 		return rc;
 	if (m->down_text && (rc = strata_section_directives(
 	                         m->down_path, m->down_text, m->down_start,
-	                         m->down_end, &down, err)) < 0)
+	                         m->down_end, 0, &down, err)) < 0)
 		return rc;
+	if (m->verify_text &&
+	    (rc = strata_section_directives(m->verify_path, m->verify_text,
+	                                    m->verify_start, m->verify_end, 1,
+	                                    &verify, err)) < 0)
+		return rc;
+	m->verify_lock_timeout_ms = verify.lock_timeout_ms;
+	m->verify_statement_timeout_ms = verify.statement_timeout_ms;
 	if (strata_hasher_hex(hasher, m->up_text + m->up_start,
 	                      m->up_end - m->up_start, sum) < 0)
 		return strata_error_set(err, STRATA_ERROR,
@@ -199,6 +221,7 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	m->pub.name = m->name;
 	m->pub.up_path = m->up_path;
 	m->pub.down_path = m->down_path;
+	m->pub.verify_path = m->verify_path;
 	m->pub.checksum = m->checksum;
 	return 0;
 }
@@ -233,7 +256,7 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 			                        "out of memory");
 		m->pub.flags |= STRATA_MIG_DOWN_ONLY;
 		if ((rc = strata_section_directives(path, m->down_text, 0, len,
-		                                    &o, err)) < 0)
+		                                    0, &o, err)) < 0)
 			return rc;
 		m->pub.flags |= o.no_tx ? STRATA_MIG_DOWN_NO_TX : 0;
 		m->pub.version = m->version;
@@ -242,6 +265,16 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 	}
 	if (!(m->up_path = strdup(path)))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	if (kind == 3) {
+		/* a verify script is not a migration: nothing to lint */
+		m->pub.flags |= STRATA_MIG_VERIFY_ONLY;
+		if (!(m->up_text = strdup("")))
+			return strata_error_set(err, STRATA_ENOMEM,
+			                        "out of memory");
+		m->pub.version = m->version;
+		m->pub.name = m->name;
+		return 0;
+	}
 	if (kind == 1) {
 		size_t n = strlen(path);
 		char *down = malloc(n + 3);
@@ -373,11 +406,13 @@ static int duplicate(strata *s, const struct found *a, const struct found *b)
 static int group_version(strata *s, struct found *f, size_t n,
                          strata_hasher *hasher, struct migration_file *m)
 {
-	struct found *up = NULL, *down = NULL;
+	struct found *up = NULL, *down = NULL, *verify = NULL;
 	strata_error *err = &s->err;
 
 	for (size_t i = 0; i < n; i++) {
-		struct found **slot = f[i].kind == KIND_DOWN ? &down : &up;
+		struct found **slot = f[i].kind == KIND_DOWN     ? &down
+		                      : f[i].kind == KIND_VERIFY ? &verify
+		                                                 : &up;
 		if (*slot)
 			return duplicate(s, *slot, &f[i]);
 		*slot = &f[i];
@@ -386,11 +421,16 @@ static int group_version(strata *s, struct found *f, size_t n,
 	if (up && down &&
 	    (up->kind == KIND_SINGLE || strcmp(up->name, down->name)))
 		return duplicate(s, up, down);
-	if (!up)
+	if (!up && down)
 		return strata_error_set(
 		    err, STRATA_EFORMAT,
 		    "'%s/%s' is a down migration without an up migration",
 		    s->dir, down->file);
+	if (verify && (!up || strcmp(up->name, verify->name)))
+		return strata_error_set(
+		    err, STRATA_EFORMAT,
+		    "'%s/%s' is a verify script without its migration (%s_%s)",
+		    s->dir, verify->file, verify->version, verify->name);
 	m->version = strdup(up->version);
 	m->name = strdup(up->name);
 	m->up_path = path_join(s->dir, up->file);
@@ -398,7 +438,10 @@ static int group_version(strata *s, struct found *f, size_t n,
 		m->pub.flags |= STRATA_MIG_SINGLE_FILE;
 	if (down)
 		m->down_path = path_join(s->dir, down->file);
-	if (!m->version || !m->name || !m->up_path || (down && !m->down_path))
+	if (verify)
+		m->verify_path = path_join(s->dir, verify->file);
+	if (!m->version || !m->name || !m->up_path || (down && !m->down_path) ||
+	    (verify && !m->verify_path))
 		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
 	return migration_read(m, hasher, err);
 }

@@ -8,9 +8,9 @@
 int strata_migration_name_valid(const char *name);
 
 /*
- * Parses "<digits>_<name>[.up|.down].sql".  On success fills *version and
- * *name (caller frees) and *kind (0 single file, 1 up, 2 down); returns -1
- * when the name does not parse.
+ * Parses "<digits>_<name>[.up|.down|.verify].sql".  On success fills
+ * *version and *name (caller frees) and *kind (0 single file, 1 up, 2
+ * down, 3 verify script); returns -1 when the name does not parse.
  */
 int strata_migration_file_parse(const char *file, char **version, char **name,
                                 int *kind);
@@ -24,6 +24,8 @@ int strata_migration_file_parse(const char *file, char **version, char **name,
  */
 #define STRATA_MIG_LOOSE     (1u << 16) /* not a migration: no down expected */
 #define STRATA_MIG_DOWN_ONLY (1u << 17) /* a NAME.down.sql given alone */
+#define STRATA_MIG_VERIFY_ONLY (1u << 18) /* a NAME.verify.sql given alone:
+                                             no section to lint */
 int strata_migration_file_load(struct migration_file *m, const char *path,
                                strata_hasher *hasher, strata_error *err);
 
@@ -40,14 +42,17 @@ struct section_opts {
 /*
  * Checks the directives of text[start, end) (one section of `path`) and
  * fills *o.  A section marker there is refused: the caller has consumed
- * the ones allowed.
+ * the ones allowed.  In a verify script (`verify`), no-transaction and
+ * batch are refused too.
  */
 int strata_section_directives(const char *path, const char *text,
-                              size_t start, size_t end, struct section_opts *o,
-                              strata_error *err);
+                              size_t start, size_t end, int verify,
+                              struct section_opts *o, strata_error *err);
 
 /* Splits a single file (m->up_text, len bytes) into its sections at the
- * marker lines: fills m's section bounds (and down_path). */
+ * marker lines: fills m's section bounds (and down_path, verify_path).  A
+ * verify section is refused when m->verify_path is already set (a verify
+ * file too). */
 int strata_sections_find(struct migration_file *m, size_t len,
                          strata_error *err);
 

@@ -232,8 +232,13 @@ void strata_session_progress(strata *s, const strata_migration *m,
 int strata_session_split(strata *s, const struct migration_file *m,
                          strata_direction dir, strata_stmt_list *out)
 {
+	return strata_session_split_section(s, migration_section(m, dir), out);
+}
+
+int strata_session_split_section(strata *s, struct section sec,
+                                 strata_stmt_list *out)
+{
 	const struct strata_driver *d;
-	struct section sec = migration_section(m, dir);
 	int rc;
 
 	memset(out, 0, sizeof(*out));

@@ -21,6 +21,11 @@ struct migration_file {
 	size_t down_start, down_end;
 	/* a section's own timeouts (directives), by direction; -1: none */
 	int lock_timeout_ms[2], statement_timeout_ms[2];
+	/* the verify script: a NAME.verify.sql (verify_text owned) or a
+	 * '-- strata:verify' section (verify_text == up_text); NULL: none */
+	char *verify_path, *verify_text; /* verify_path owned */
+	size_t verify_start, verify_end;
+	int verify_lock_timeout_ms, verify_statement_timeout_ms; /* -1: none */
 };
 
 /* One direction's section of a migration, as a view. */
@@ -45,6 +50,18 @@ static inline struct section migration_section(const struct migration_file *m,
 		s.start = m->down_start;
 		s.end = m->down_end;
 	}
+	return s;
+}
+
+/* The verify script of a migration, as a section (text NULL: none). */
+static inline struct section migration_verify_section(
+    const struct migration_file *m)
+{
+	struct section s;
+	s.text = m->verify_text;
+	s.path = m->verify_path;
+	s.start = m->verify_start;
+	s.end = m->verify_end;
 	return s;
 }
 
@@ -175,5 +192,8 @@ int strata_url_sqlite_path(const char *url, char **out, strata_error *err);
 struct strata_stmt_list;
 int strata_session_split(strata *s, const struct migration_file *m,
                          strata_direction dir, struct strata_stmt_list *out);
+/* The same for any section (a verify script). */
+int strata_session_split_section(strata *s, struct section sec,
+                                 struct strata_stmt_list *out);
 
 #endif

@@ -857,7 +857,8 @@ int strata_lint_file(strata *s, const char *path, const strata_lint_opts *o,
 		goto done;
 	}
 	strata_error_dispose(&s->err);
-	if ((rc = strata_migration_file_load(&m, path, h, &s->err)) < 0)
+	if ((rc = strata_migration_file_load(&m, path, h, &s->err)) < 0 ||
+	    (m.pub.flags & STRATA_MIG_VERIFY_ONLY))
 		goto done;
 	{
 		const struct migration_file *one = &m;

@@ -95,6 +95,12 @@ static void test_name_parse(void **state)
 	                 -1);
 	assert_int_equal(
 	    strata_migration_file_parse("1_x.sideways.sql", &v, &n, &kind), -1);
+	assert_int_equal(
+	    strata_migration_file_parse("1_x.verify.sql", &v, &n, &kind), 0);
+	assert_int_equal(kind, 3);
+	assert_string_equal(n, "x");
+	free(v);
+	free(n);
 	assert_int_equal(strata_migration_name_valid("add_users"), 1);
 	assert_int_equal(strata_migration_name_valid("../etc"), 0);
 	assert_int_equal(strata_migration_name_valid("a/b"), 0);
@@ -221,6 +227,107 @@ static void test_duplicates_and_orphans(void **state)
 	expect_refusal("cannot parse migration file name", 0, 0);
 }
 
+/* The text of a section of the loaded migration i. */
+static void assert_section(const char *text, size_t start, size_t end,
+                           const char *want)
+{
+	assert_non_null(text);
+	if (strlen(want) != end - start ||
+	    memcmp(text + start, want, end - start))
+		fail_msg("section '%.*s', expected '%s'", (int)(end - start),
+		         text + start, want);
+}
+
+static void test_verify_scripts(void **state)
+{
+	strata *s;
+	const struct migration_file *m;
+	char sum[65];
+	(void)state;
+
+	put("1_a.up.sql", "CREATE TABLE a (x int);\n");
+	put("1_a.verify.sql", "SELECT count(*) = 0 FROM a;\n");
+	put("2_b.sql", "-- strata:up\nCREATE TABLE b (x int);\n"
+	               "-- strata:verify\nSELECT 1;\n"
+	               "-- strata:down\nDROP TABLE b;\n");
+	put("3_c.sql", "-- strata:up\nCREATE TABLE c (x int);\n"
+	               "-- strata:down\nDROP TABLE c;\n"
+	               "-- strata:verify\n-- strata:statement-timeout 5s\n"
+	               "SELECT 2;\n");
+	put("4_d.up.sql", "SELECT 4;\n");
+	assert_int_equal(load(&s), 0);
+	assert_int_equal(strata_migrations_count(s), 4);
+	m = &s->migs[0];
+	assert_non_null(strstr(m->pub.verify_path, "/1_a.verify.sql"));
+	assert_section(m->verify_text, m->verify_start, m->verify_end,
+	               "SELECT count(*) = 0 FROM a;\n");
+	/* verify before down, and after it: each section ends at the next */
+	m = &s->migs[1];
+	assert_string_equal(m->pub.verify_path, m->pub.up_path);
+	assert_section(m->up_text, m->up_start, m->up_end,
+	               "CREATE TABLE b (x int);\n");
+	assert_section(m->verify_text, m->verify_start, m->verify_end,
+	               "SELECT 1;\n");
+	assert_section(m->down_text, m->down_start, m->down_end,
+	               "DROP TABLE b;\n");
+	m = &s->migs[2];
+	assert_section(m->down_text, m->down_start, m->down_end,
+	               "DROP TABLE c;\n");
+	assert_section(m->verify_text, m->verify_start, m->verify_end,
+	               "-- strata:statement-timeout 5s\nSELECT 2;\n");
+	assert_int_equal(m->verify_statement_timeout_ms, 5000);
+	assert_int_equal(m->verify_lock_timeout_ms, -1);
+	strcpy(sum, m->pub.checksum);
+	assert_null(s->migs[3].pub.verify_path);
+	strata_free(s);
+	/* the checksum covers the up section only: a verify script can be
+	 * improved after the migration was applied */
+	put("3_c.sql", "-- strata:up\nCREATE TABLE c (x int);\n"
+	               "-- strata:down\nDROP TABLE c;\n"
+	               "-- strata:verify\nSELECT 3;\n");
+	assert_int_equal(load(&s), 0);
+	assert_string_equal(s->migs[2].pub.checksum, sum);
+	strata_free(s);
+}
+
+static void test_verify_refusals(void **state)
+{
+	(void)state;
+	put("1_a.verify.sql", "SELECT 1;\n");
+	expect_refusal("1_a.verify.sql' is a verify script without its "
+	               "migration (1_a)",
+	               0, 0);
+	put("1_b.up.sql", "SELECT 1;\n");
+	expect_refusal("is a verify script without its migration", 0, 0);
+	teardown(state);
+	setup(state);
+	put("1_a.sql",
+	    "-- strata:up\nSELECT 1;\n-- strata:verify\nSELECT 1;\n");
+	put("1_a.verify.sql", "SELECT 2;\n");
+	expect_refusal("a '-- strata:verify' section, and a verify script", 3,
+	               1);
+	teardown(state);
+	setup(state);
+	put("1_a.sql", "-- strata:up\nSELECT 1;\n-- strata:verify\n"
+	               "-- strata:verify\n");
+	expect_refusal("second '-- strata:verify' line", 4, 4);
+	put("1_a.sql", "-- strata:verify\nSELECT 1;\n-- strata:up\n");
+	expect_refusal("'-- strata:up' after '-- strata:verify'", 3, 4);
+	put("1_a.sql", "-- strata:up\nSELECT 1;\n-- strata:verify\n"
+	               "-- strata:no-transaction\nSELECT 1;\n");
+	expect_refusal("'strata:no-transaction' in a verify script", 4, 4);
+	teardown(state);
+	setup(state);
+	put("1_a.up.sql", "SELECT 1;\n");
+	put("1_a.verify.sql", "-- strata:batch size=10\nSELECT 1;\n");
+	expect_refusal("'strata:batch' in a verify script", 1, 4);
+	put("1_a.verify.sql", "SELECT 1;\n-- strata:down\n");
+	expect_refusal("section marker 'strata:down'", 2, 4);
+	put("1_a.verify.sql", "SELECT 1;\n");
+	put("1_a.up.sql", "SELECT 1;\n-- strata:verify\nSELECT 2;\n");
+	expect_refusal("section marker 'strata:verify'", 2, 4);
+}
+
 static void test_bom_and_crlf(void **state)
 {
 	strata *s, *t;
@@ -314,6 +421,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_single_file_refusals, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicates_and_orphans, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_scripts, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_verify_refusals, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_bom_and_crlf, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_checksum_covers_up_only, setup,
