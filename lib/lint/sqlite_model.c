@@ -464,10 +464,9 @@ void sqm_rename_column(struct sqlite_model *M, const char *table,
 
 /* Splits the list in the parentheses at `open` into its elements:
  * calls fn(T, a, b, data) for each [a, b). */
-static void each_element(const struct toks *T, size_t open,
-                         void (*fn)(const struct toks *, size_t, size_t,
-                                    void *),
-                         void *data)
+void sqm_each_element(const struct toks *T, size_t open,
+                      void (*fn)(const struct toks *, size_t, size_t, void *),
+                      void *data)
 {
 	size_t close = sqt_close_of(T, open), a = open + 1;
 	int d = T->v[open].depth + 1;
@@ -543,7 +542,7 @@ void sqm_model_create_table(struct sqlite_model *M, const struct toks *T,
 	if (sqt_is_punct(T, i, '(')) {
 		size_t close = sqt_close_of(T, i);
 		t.known = 1;
-		each_element(T, i, table_element, &t);
+		sqm_each_element(T, i, table_element, &t);
 		if (close + 1 < T->n)
 			t.tail = sqt_span_dup(T, close + 1, T->n - 1);
 	}

@@ -81,6 +81,9 @@ void sqm_rename_column(struct sqlite_model *M, const char *table,
                        const char *old, const char *raw,
                        const char *bare) STRATA_LINT_HIDDEN;
 int sqm_is_table_constraint(const struct toks *T, size_t i) STRATA_LINT_HIDDEN;
+void sqm_each_element(const struct toks *T, size_t open,
+                      void (*fn)(const struct toks *, size_t, size_t, void *),
+                      void *data) STRATA_LINT_HIDDEN;
 void sqm_model_create_table(struct sqlite_model *M, const struct toks *T,
                             size_t i, const struct qname *q,
                             int if_not) STRATA_LINT_HIDDEN;

@@ -12,7 +12,9 @@
 
 #include "lint.h"
 
+#ifndef STRATA_LINT_HIDDEN
 #define STRATA_LINT_HIDDEN __attribute__((visibility("hidden")))
+#endif
 
 #define NONE    ((size_t)-1)
 #define SQ_NAME 128
