@@ -8,14 +8,7 @@
 #include <string.h>
 
 #include "lint.h"
-#include "objects.h"
-
-struct out {
-	so_fn fn;
-	void *data;
-	const char *in_schema; /* CREATE SCHEMA s CREATE TABLE t: t is s.t */
-	int nomem;
-};
+#include "pg_objects.h"
 
 /* The column names an index or a constraint uses. */
 struct cols {
@@ -24,14 +17,14 @@ struct cols {
 	int nomem;
 };
 
-static const char *sval(const PgQuery__Node *n)
+const char *pgo_sval(const PgQuery__Node *n)
 {
 	return n && n->node_case == PG_QUERY__NODE__NODE_STRING
 	           ? n->string->sval
 	           : NULL;
 }
 
-static const char *or_empty(const char *s)
+const char *pgo_or_empty(const char *s)
 {
 	return s ? s : "";
 }
@@ -56,7 +49,7 @@ static void cols_add(struct cols *c, const char *name)
 static void cols_add_names(struct cols *c, PgQuery__Node **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		cols_add(c, sval(v[i]));
+		cols_add(c, pgo_sval(v[i]));
 }
 
 /*
@@ -73,7 +66,7 @@ static void walk_cols(struct cols *c, const ProtobufCMessage *m, int depth)
 	if (d == &pg_query__column_ref__descriptor) {
 		const PgQuery__ColumnRef *r = (const PgQuery__ColumnRef *)m;
 		if (r->n_fields)
-			cols_add(c, sval(r->fields[r->n_fields - 1]));
+			cols_add(c, pgo_sval(r->fields[r->n_fields - 1]));
 		return;
 	}
 	if (d == &pg_query__index_elem__descriptor)
@@ -106,7 +99,7 @@ static void walk_cols(struct cols *c, const ProtobufCMessage *m, int depth)
 	}
 }
 
-static void put(struct out *o, struct so_object *x)
+void pgo_put(struct out *o, struct so_object *x)
 {
 	if (!*x->schema && o->in_schema)
 		x->schema = o->in_schema;
@@ -114,8 +107,8 @@ static void put(struct out *o, struct so_object *x)
 }
 
 /* One object without extras. */
-static void put_simple(struct out *o, enum so_op op, const char *kind,
-                       const char *schema, const char *name, const char *table)
+void pgo_put_simple(struct out *o, enum so_op op, const char *kind,
+                    const char *schema, const char *name, const char *table)
 {
 	struct so_object x;
 
@@ -124,14 +117,14 @@ static void put_simple(struct out *o, enum so_op op, const char *kind,
 	memset(&x, 0, sizeof(x));
 	x.op = op;
 	x.kind = kind;
-	x.schema = or_empty(schema);
+	x.schema = pgo_or_empty(schema);
 	x.name = name;
-	x.table = or_empty(table);
-	put(o, &x);
+	x.table = pgo_or_empty(table);
+	pgo_put(o, &x);
 }
 
 /* A temporary relation goes away with its session: not followed. */
-static int is_temp(const PgQuery__RangeVar *rv)
+int pgo_is_temp(const PgQuery__RangeVar *rv)
 {
 	return !rv || !rv->relname ||
 	       (rv->relpersistence && rv->relpersistence[0] == 't') ||
@@ -139,11 +132,11 @@ static int is_temp(const PgQuery__RangeVar *rv)
 }
 
 /* The last two names of a list: [schema.]name. */
-static void qualified(PgQuery__Node **v, size_t n, const char **schema,
-                      const char **name)
+void pgo_qualified(PgQuery__Node **v, size_t n, const char **schema,
+                   const char **name)
 {
-	*name = n >= 1 ? or_empty(sval(v[n - 1])) : "";
-	*schema = n >= 2 ? or_empty(sval(v[n - 2])) : "";
+	*name = n >= 1 ? pgo_or_empty(pgo_sval(v[n - 1])) : "";
+	*schema = n >= 2 ? pgo_or_empty(pgo_sval(v[n - 2])) : "";
 }
 
 /* An argument type as the grammar spells it: the last name, and "[]" per
@@ -175,9 +168,9 @@ static void params_args(PgQuery__Node **v, size_t n, strata_buf *b)
 }
 
 /* A function named with its arguments (DROP, ALTER ... RENAME). */
-static void put_routine(struct out *o, enum so_op op, const char *kind,
-                        const PgQuery__ObjectWithArgs *f, const char *to,
-                        const char *to_schema, int cascade)
+void pgo_put_routine(struct out *o, enum so_op op, const char *kind,
+                     const PgQuery__ObjectWithArgs *f, const char *to,
+                     const char *to_schema, int cascade)
 {
 	struct so_object x;
 	strata_buf args = STRATA_BUF_INIT;
@@ -185,7 +178,7 @@ static void put_routine(struct out *o, enum so_op op, const char *kind,
 	memset(&x, 0, sizeof(x));
 	x.op = op;
 	x.kind = kind;
-	qualified(f->objname, f->n_objname, &x.schema, &x.name);
+	pgo_qualified(f->objname, f->n_objname, &x.schema, &x.name);
 	x.table = "";
 	for (size_t i = 0; !f->args_unspecified && i < f->n_objargs; i++) {
 		if (i)
@@ -198,13 +191,13 @@ static void put_routine(struct out *o, enum so_op op, const char *kind,
 	x.to_schema = to_schema;
 	x.cascade = cascade;
 	if (*x.name)
-		put(o, &x);
+		pgo_put(o, &x);
 	strata_buf_dispose(&args);
 }
 
 /* A named constraint of table rv; `column` is set for a column's own. */
-static void put_constraint(struct out *o, const PgQuery__RangeVar *rv,
-                           const PgQuery__Constraint *k, const char *column)
+void pgo_put_constraint(struct out *o, const PgQuery__RangeVar *rv,
+                        const PgQuery__Constraint *k, const char *column)
 {
 	struct so_object x;
 	struct cols c = {0};
@@ -219,52 +212,52 @@ static void put_constraint(struct out *o, const PgQuery__RangeVar *rv,
 	memset(&x, 0, sizeof(x));
 	x.op = SO_CREATE;
 	x.kind = "constraint";
-	x.schema = or_empty(rv->schemaname);
+	x.schema = pgo_or_empty(rv->schemaname);
 	x.name = k->conname;
 	x.table = rv->relname;
 	x.cols = c.v;
 	x.ncols = c.n;
 	o->nomem |= c.nomem;
-	put(o, &x);
+	pgo_put(o, &x);
 	free(c.v);
 	/* ADD CONSTRAINT ... USING INDEX renames the index */
 	if (k->indexname && *k->indexname) {
 		memset(&x, 0, sizeof(x));
 		x.op = SO_RENAME;
 		x.kind = "index";
-		x.schema = or_empty(rv->schemaname);
+		x.schema = pgo_or_empty(rv->schemaname);
 		x.name = k->indexname;
 		x.table = "";
 		x.to = k->conname;
-		put(o, &x);
+		pgo_put(o, &x);
 	}
 }
 
 /* A column definition: the column and its named constraints. */
-static void put_column(struct out *o, const PgQuery__RangeVar *rv,
-                       const PgQuery__ColumnDef *cd)
+void pgo_put_column(struct out *o, const PgQuery__RangeVar *rv,
+                    const PgQuery__ColumnDef *cd)
 {
-	put_simple(o, SO_CREATE, "column", rv->schemaname, cd->colname,
-	           rv->relname);
+	pgo_put_simple(o, SO_CREATE, "column", rv->schemaname, cd->colname,
+	               rv->relname);
 	for (size_t i = 0; i < cd->n_constraints; i++)
 		if (cd->constraints[i]->node_case ==
 		    PG_QUERY__NODE__NODE_CONSTRAINT)
-			put_constraint(o, rv, cd->constraints[i]->constraint,
-			               cd->colname);
+			pgo_put_constraint(
+			    o, rv, cd->constraints[i]->constraint, cd->colname);
 }
 
 static void create_table(struct out *o, const PgQuery__CreateStmt *c)
 {
-	if (is_temp(c->relation))
+	if (pgo_is_temp(c->relation))
 		return;
-	put_simple(o, SO_CREATE, "table", c->relation->schemaname,
-	           c->relation->relname, NULL);
+	pgo_put_simple(o, SO_CREATE, "table", c->relation->schemaname,
+	               c->relation->relname, NULL);
 	for (size_t i = 0; i < c->n_table_elts; i++) {
 		const PgQuery__Node *e = c->table_elts[i];
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-			put_column(o, c->relation, e->column_def);
+			pgo_put_column(o, c->relation, e->column_def);
 		else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-			put_constraint(o, c->relation, e->constraint, NULL);
+			pgo_put_constraint(o, c->relation, e->constraint, NULL);
 	}
 }
 
@@ -273,24 +266,24 @@ static void create_index(struct out *o, const PgQuery__IndexStmt *ix)
 	struct so_object x;
 	struct cols c = {0};
 
-	if (is_temp(ix->relation))
+	if (pgo_is_temp(ix->relation))
 		return;
 	if (!ix->idxname || !*ix->idxname) {
-		put_simple(o, SO_UNSEEN, "an index without a name", "", "-",
-		           NULL);
+		pgo_put_simple(o, SO_UNSEEN, "an index without a name", "", "-",
+		               NULL);
 		return;
 	}
 	walk_cols(&c, &ix->base, 0);
 	memset(&x, 0, sizeof(x));
 	x.op = SO_CREATE;
 	x.kind = "index";
-	x.schema = or_empty(ix->relation->schemaname);
+	x.schema = pgo_or_empty(ix->relation->schemaname);
 	x.name = ix->idxname;
 	x.table = ix->relation->relname;
 	x.cols = c.v;
 	x.ncols = c.n;
 	o->nomem |= c.nomem;
-	put(o, &x);
+	pgo_put(o, &x);
 	free(c.v);
 }
 
@@ -299,14 +292,14 @@ static void create_table_as(struct out *o, const PgQuery__CreateTableAsStmt *c)
 	const PgQuery__RangeVar *rv = c->into ? c->into->rel : NULL;
 	int mat = c->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
 
-	if (is_temp(rv))
+	if (pgo_is_temp(rv))
 		return;
-	put_simple(o, SO_CREATE, mat ? "materialized-view" : "table",
-	           rv->schemaname, rv->relname, NULL);
+	pgo_put_simple(o, SO_CREATE, mat ? "materialized-view" : "table",
+	               rv->schemaname, rv->relname, NULL);
 	/* the columns are named only when the statement lists them */
 	for (size_t i = 0; !mat && i < c->into->n_col_names; i++)
-		put_simple(o, SO_CREATE, "column", rv->schemaname,
-		           sval(c->into->col_names[i]), rv->relname);
+		pgo_put_simple(o, SO_CREATE, "column", rv->schemaname,
+		               pgo_sval(c->into->col_names[i]), rv->relname);
 }
 
 static void create_function(struct out *o, const PgQuery__CreateFunctionStmt *f)
@@ -317,12 +310,12 @@ static void create_function(struct out *o, const PgQuery__CreateFunctionStmt *f)
 	memset(&x, 0, sizeof(x));
 	x.op = SO_CREATE;
 	x.kind = f->is_procedure ? "procedure" : "function";
-	qualified(f->funcname, f->n_funcname, &x.schema, &x.name);
+	pgo_qualified(f->funcname, f->n_funcname, &x.schema, &x.name);
 	x.table = "";
 	params_args(f->parameters, f->n_parameters, &args);
 	x.args = args.ptr;
 	if (*x.name)
-		put(o, &x);
+		pgo_put(o, &x);
 	strata_buf_dispose(&args);
 }
 
@@ -331,265 +324,8 @@ static void create_type(struct out *o, PgQuery__Node **names, size_t n)
 {
 	const char *schema, *name;
 
-	qualified(names, n, &schema, &name);
-	put_simple(o, SO_CREATE, "type", schema, name, NULL);
-}
-
-static void alter_table(struct out *o, const PgQuery__AlterTableStmt *a)
-{
-	const PgQuery__RangeVar *rv = a->relation;
-
-	if (a->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || is_temp(rv))
-		return;
-	for (size_t i = 0; i < a->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *c;
-		struct so_object x;
-		if (a->cmds[i]->node_case !=
-		    PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-			continue;
-		c = a->cmds[i]->alter_table_cmd;
-		switch (c->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-			if (c->def && c->def->node_case ==
-			                  PG_QUERY__NODE__NODE_COLUMN_DEF)
-				put_column(o, rv, c->def->column_def);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-			if (c->def && c->def->node_case ==
-			                  PG_QUERY__NODE__NODE_CONSTRAINT)
-				put_constraint(o, rv, c->def->constraint, NULL);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-			if (!c->name || !*c->name)
-				break;
-			memset(&x, 0, sizeof(x));
-			x.op = SO_DROP;
-			x.kind =
-			    c->subtype ==
-			            PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn
-			        ? "column"
-			        : "constraint";
-			x.schema = or_empty(rv->schemaname);
-			x.name = c->name;
-			x.table = rv->relname;
-			x.cascade = c->behavior ==
-			            PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-			put(o, &x);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* The snapshot kind of a relation kind, or NULL. */
-static const char *relation_kind(PgQuery__ObjectType t)
-{
-	switch (t) {
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-		return "table";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
-		return "view";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-		return "materialized-view";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-		return "index";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
-		return "sequence";
-	default:
-		return NULL;
-	}
-}
-
-static const char *routine_kind(PgQuery__ObjectType t)
-{
-	switch (t) {
-	case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
-	case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
-		return "function";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
-		return "procedure";
-	default:
-		return NULL;
-	}
-}
-
-static void drop(struct out *o, const PgQuery__DropStmt *d)
-{
-	const char *rk = relation_kind(d->remove_type),
-	           *fk = routine_kind(d->remove_type);
-	int cascade = d->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-
-	for (size_t i = 0; i < d->n_objects; i++) {
-		const PgQuery__Node *n = d->objects[i];
-		struct so_object x;
-		memset(&x, 0, sizeof(x));
-		x.op = SO_DROP;
-		x.schema = x.table = x.name = "";
-		x.cascade = cascade;
-		if (fk &&
-		    n->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
-			put_routine(o, SO_DROP, fk, n->object_with_args, NULL,
-			            NULL, cascade);
-			continue;
-		}
-		if (n->node_case == PG_QUERY__NODE__NODE_LIST && rk) {
-			x.kind = rk;
-			qualified(n->list->items, n->list->n_items, &x.schema,
-			          &x.name);
-		} else if (n->node_case == PG_QUERY__NODE__NODE_LIST &&
-		           (d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER ||
-		            d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_POLICY)) {
-			/* [schema.]table.name */
-			size_t k = n->list->n_items;
-			x.kind = d->remove_type ==
-			                 PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER
-			             ? "trigger"
-			             : "policy";
-			qualified(n->list->items, k - (k > 0), &x.schema,
-			          &x.table);
-			x.name = k ? or_empty(sval(n->list->items[k - 1])) : "";
-		} else if (n->node_case == PG_QUERY__NODE__NODE_TYPE_NAME &&
-		           (d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
-		            d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN)) {
-			x.kind = "type";
-			qualified(n->type_name->names, n->type_name->n_names,
-			          &x.schema, &x.name);
-		} else if (sval(n) &&
-		           (d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA ||
-		            d->remove_type ==
-		                PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION)) {
-			x.kind = d->remove_type ==
-			                 PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA
-			             ? "schema"
-			             : "extension";
-			x.name = sval(n);
-		}
-		if (x.kind && *x.name)
-			put(o, &x);
-	}
-}
-
-static void rename_stmt(struct out *o, const PgQuery__RenameStmt *r)
-{
-	const PgQuery__RangeVar *rv = r->relation;
-	const char *rk = relation_kind(r->rename_type),
-	           *fk = routine_kind(r->rename_type);
-	struct so_object x;
-
-	memset(&x, 0, sizeof(x));
-	x.op = SO_RENAME;
-	x.schema = x.table = x.name = "";
-	x.to = r->newname;
-	if (!x.to || !*x.to)
-		return;
-	if (rk && !is_temp(rv)) {
-		x.kind = rk;
-		x.schema = or_empty(rv->schemaname);
-		x.name = rv->relname;
-	} else if (fk && r->object &&
-	           r->object->node_case ==
-	               PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
-		put_routine(o, SO_RENAME, fk, r->object->object_with_args,
-		            r->newname, NULL, 0);
-		return;
-	} else if ((r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
-	            r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) &&
-	           r->object &&
-	           r->object->node_case == PG_QUERY__NODE__NODE_LIST) {
-		x.kind = "type";
-		qualified(r->object->list->items, r->object->list->n_items,
-		          &x.schema, &x.name);
-	} else if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA) {
-		x.kind = "schema";
-		x.name = or_empty(r->subname);
-	} else if (!is_temp(rv) && r->subname) {
-		switch (r->rename_type) {
-		case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
-			x.kind = "column";
-			break;
-		case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
-			x.kind = "constraint";
-			break;
-		case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
-			x.kind = "trigger";
-			break;
-		case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
-			x.kind = "policy";
-			break;
-		default:
-			return;
-		}
-		x.schema = or_empty(rv->schemaname);
-		x.table = rv->relname;
-		x.name = r->subname;
-	}
-	if (x.kind && *x.name)
-		put(o, &x);
-}
-
-static void set_schema(struct out *o, const PgQuery__AlterObjectSchemaStmt *a)
-{
-	const char *rk = relation_kind(a->object_type),
-	           *fk = routine_kind(a->object_type);
-	struct so_object x;
-
-	memset(&x, 0, sizeof(x));
-	x.op = SO_RENAME;
-	x.schema = x.table = x.name = "";
-	x.to_schema = a->newschema;
-	if (!x.to_schema || !*x.to_schema)
-		return;
-	if (rk && !is_temp(a->relation)) {
-		x.kind = rk;
-		x.schema = or_empty(a->relation->schemaname);
-		x.name = a->relation->relname;
-	} else if (fk && a->object &&
-	           a->object->node_case ==
-	               PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
-		put_routine(o, SO_RENAME, fk, a->object->object_with_args, NULL,
-		            a->newschema, 0);
-		return;
-	} else if ((a->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE ||
-	            a->object_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN) &&
-	           a->object &&
-	           a->object->node_case == PG_QUERY__NODE__NODE_LIST) {
-		x.kind = "type";
-		qualified(a->object->list->items, a->object->list->n_items,
-		          &x.schema, &x.name);
-	}
-	if (x.kind && *x.name)
-		put(o, &x);
-}
-
-/* SET search_path: where unqualified names go now (the first schema
- * named; "$user" is a schema only where one has the user's name). */
-static void search_path(struct out *o, const PgQuery__VariableSetStmt *v)
-{
-	const char *first = "";
-
-	if (!v->name || strcmp(v->name, "search_path"))
-		return;
-	if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
-		for (size_t i = 0; i < v->n_args && !*first; i++) {
-			const PgQuery__Node *a = v->args[i];
-			if (a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-			    a->a_const->val_case ==
-			        PG_QUERY__A__CONST__VAL_SVAL &&
-			    strcmp(a->a_const->sval->sval, "$user"))
-				first = a->a_const->sval->sval;
-		}
-	} else if (v->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT &&
-	           v->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
-		return;
-	}
-	put_simple(o, SO_SEARCH_PATH, "search_path", first, "-", NULL);
+	pgo_qualified(names, n, &schema, &name);
+	pgo_put_simple(o, SO_CREATE, "type", schema, name, NULL);
 }
 
 static void statement(struct out *o, const PgQuery__Node *n)
@@ -602,29 +338,31 @@ static void statement(struct out *o, const PgQuery__Node *n)
 		create_index(o, n->index_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_VIEW_STMT:
-		if (!is_temp(n->view_stmt->view))
-			put_simple(o, SO_CREATE, "view",
-			           n->view_stmt->view->schemaname,
-			           n->view_stmt->view->relname, NULL);
+		if (!pgo_is_temp(n->view_stmt->view))
+			pgo_put_simple(o, SO_CREATE, "view",
+			               n->view_stmt->view->schemaname,
+			               n->view_stmt->view->relname, NULL);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		create_table_as(o, n->create_table_as_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
-		if (!is_temp(n->create_seq_stmt->sequence))
-			put_simple(o, SO_CREATE, "sequence",
-			           n->create_seq_stmt->sequence->schemaname,
-			           n->create_seq_stmt->sequence->relname, NULL);
+		if (!pgo_is_temp(n->create_seq_stmt->sequence))
+			pgo_put_simple(o, SO_CREATE, "sequence",
+			               n->create_seq_stmt->sequence->schemaname,
+			               n->create_seq_stmt->sequence->relname,
+			               NULL);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
 		create_function(o, n->create_function_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
-		if (!is_temp(n->create_trig_stmt->relation))
-			put_simple(o, SO_CREATE, "trigger",
-			           n->create_trig_stmt->relation->schemaname,
-			           n->create_trig_stmt->trigname,
-			           n->create_trig_stmt->relation->relname);
+		if (!pgo_is_temp(n->create_trig_stmt->relation))
+			pgo_put_simple(
+			    o, SO_CREATE, "trigger",
+			    n->create_trig_stmt->relation->schemaname,
+			    n->create_trig_stmt->trigname,
+			    n->create_trig_stmt->relation->relname);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
 		create_type(o, n->create_enum_stmt->type_name,
@@ -640,10 +378,10 @@ static void statement(struct out *o, const PgQuery__Node *n)
 		break;
 	case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
 		if (n->composite_type_stmt->typevar)
-			put_simple(o, SO_CREATE, "type",
-			           n->composite_type_stmt->typevar->schemaname,
-			           n->composite_type_stmt->typevar->relname,
-			           NULL);
+			pgo_put_simple(
+			    o, SO_CREATE, "type",
+			    n->composite_type_stmt->typevar->schemaname,
+			    n->composite_type_stmt->typevar->relname, NULL);
 		break;
 	case PG_QUERY__NODE__NODE_DEFINE_STMT:
 		if (n->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE)
@@ -651,18 +389,19 @@ static void statement(struct out *o, const PgQuery__Node *n)
 			            n->define_stmt->n_defnames);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
-		if (!is_temp(n->create_policy_stmt->table))
-			put_simple(o, SO_CREATE, "policy",
-			           n->create_policy_stmt->table->schemaname,
-			           n->create_policy_stmt->policy_name,
-			           n->create_policy_stmt->table->relname);
+		if (!pgo_is_temp(n->create_policy_stmt->table))
+			pgo_put_simple(o, SO_CREATE, "policy",
+			               n->create_policy_stmt->table->schemaname,
+			               n->create_policy_stmt->policy_name,
+			               n->create_policy_stmt->table->relname);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: {
 		const PgQuery__CreateSchemaStmt *c = n->create_schema_stmt;
 		const char *was = o->in_schema;
 		if (!c->schemaname || !*c->schemaname)
 			break;
-		put_simple(o, SO_CREATE, "schema", NULL, c->schemaname, NULL);
+		pgo_put_simple(o, SO_CREATE, "schema", NULL, c->schemaname,
+		               NULL);
 		o->in_schema = c->schemaname;
 		for (size_t i = 0; i < c->n_schema_elts; i++)
 			statement(o, c->schema_elts[i]);
@@ -670,26 +409,26 @@ static void statement(struct out *o, const PgQuery__Node *n)
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
-		put_simple(o, SO_CREATE, "extension", NULL,
-		           n->create_extension_stmt->extname, NULL);
+		pgo_put_simple(o, SO_CREATE, "extension", NULL,
+		               n->create_extension_stmt->extname, NULL);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-		alter_table(o, n->alter_table_stmt);
+		pgo_alter_table(o, n->alter_table_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_DROP_STMT:
-		drop(o, n->drop_stmt);
+		pgo_drop(o, n->drop_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_RENAME_STMT:
-		rename_stmt(o, n->rename_stmt);
+		pgo_rename_stmt(o, n->rename_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
-		set_schema(o, n->alter_object_schema_stmt);
+		pgo_set_schema(o, n->alter_object_schema_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
-		search_path(o, n->variable_set_stmt);
+		pgo_search_path(o, n->variable_set_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_DO_STMT:
-		put_simple(o, SO_UNSEEN, "a DO block", "", "-", NULL);
+		pgo_put_simple(o, SO_UNSEEN, "a DO block", "", "-", NULL);
 		break;
 	default:
 		break;
