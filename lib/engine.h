@@ -24,6 +24,13 @@ struct step {
 /* ---- run_step.c: running one step ---- */
 
 void strata_rollback(strata *s); /* ROLLBACK, its own failure ignored */
+/* Whether a statement ends or starts a transaction (BEGIN, COMMIT, ...,
+ * but not ROLLBACK TO); w receives its first word, upper-cased. */
+int strata_is_tx_control(const char *sql, char w[16]);
+/* Turns the driver's error (in s->err) for statement i of section sec
+ * into one that points at the file: STRATA_EDB, or STRATA_EINTERRUPTED. */
+int strata_stmt_failed(strata *s, struct section sec, const strata_stmt_list *l,
+                       size_t i, long off);
 /* Whether the step's section is marked no-transaction. */
 int strata_step_no_tx_flag(const struct step *st);
 /* The statements of a step, refusing what cannot run as asked. */

@@ -38,6 +38,28 @@ static const char *first_word(const char *sql, char *buf, size_t n)
 	return buf;
 }
 
+int strata_is_tx_control(const char *sql, char w[16])
+{
+	static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK",
+	                                    "END",   "START",  "ABORT"};
+	const char *rest;
+
+	first_word(sql, w, 16);
+	rest = sql + strlen(w);
+	rest += strspn(rest, " \t\r\n");
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
+		if (strcmp(w, words[k]) != 0)
+			continue;
+		/* ROLLBACK TO SAVEPOINT stays inside the transaction */
+		if (!strcmp(w, "ROLLBACK") && strncasecmp(rest, "TO", 2) == 0)
+			return 0;
+		if (!strcmp(w, "START") && strncasecmp(rest, "TRANSACTION", 11))
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Transaction control inside a migration that strata wraps in a transaction
  * would commit half a migration and detach its history row.  Refuse it.
@@ -45,50 +67,32 @@ static const char *first_word(const char *sql, char *buf, size_t n)
 static int check_tx_control(strata *s, const char *path, const char *text,
                             const strata_stmt_list *l)
 {
-	static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK",
-	                                    "END",   "START",  "ABORT"};
 	char w[16];
 
 	for (size_t i = 0; i < l->count; i++) {
-		first_word(l->items[i].sql, w, sizeof(w));
-		for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
-			const char *rest = l->items[i].sql + strlen(w);
-			if (strcmp(w, words[k]) != 0)
-				continue;
-			/* ROLLBACK TO SAVEPOINT stays inside the transaction */
-			if (!strcmp(w, "ROLLBACK") &&
-			    strncasecmp(rest + strspn(rest, " \t\r\n"), "TO",
-			                2) == 0)
-				continue;
-			if (!strcmp(w, "START") &&
-			    strncasecmp(rest + strspn(rest, " \t\r\n"),
-			                "TRANSACTION", 11))
-				continue;
-			strata_error_at(&s->err, STRATA_EFORMAT, path, text,
-			                l->items[i].offset,
-			                "'%s' in a migration that strata "
-			                "already runs in a transaction",
-			                w);
-			strata_error_field(
-			    &s->err.hint,
-			    "remove it: strata wraps each migration and its "
-			    "history row in one transaction; for statements "
-			    "that cannot run in a transaction, add '-- "
-			    "strata:no-transaction' to the section");
-			return STRATA_EFORMAT;
-		}
+		if (!strata_is_tx_control(l->items[i].sql, w))
+			continue;
+		strata_error_at(&s->err, STRATA_EFORMAT, path, text,
+		                l->items[i].offset,
+		                "'%s' in a migration that strata "
+		                "already runs in a transaction",
+		                w);
+		strata_error_field(
+		    &s->err.hint,
+		    "remove it: strata wraps each migration and its "
+		    "history row in one transaction; for statements "
+		    "that cannot run in a transaction, add '-- "
+		    "strata:no-transaction' to the section");
+		return STRATA_EFORMAT;
 	}
 	return 0;
 }
 
-/* Turns the driver's error for statement i into one that points at the file. */
-static int stmt_failed(strata *s, const struct migration_file *m,
-                       strata_direction dir, const strata_stmt_list *l,
+int strata_stmt_failed(strata *s, struct section sec, const strata_stmt_list *l,
                        size_t i, long off)
 {
 	strata_error db = s->err;
 	const strata_stmt *st = &l->items[i];
-	struct section sec = migration_section(m, dir);
 
 	/* a cancel that strata_interrupt() asked for, or a backfill it
 	 * stopped between batches */
@@ -253,7 +257,8 @@ static int step_in_tx(strata *s, const struct step *st,
 			return rc;
 		}
 		if (exec_stmt(s, st, l, i, &off) < 0) {
-			rc = stmt_failed(s, m, st->dir, l, i, off);
+			rc = strata_stmt_failed(
+			    s, migration_section(m, st->dir), l, i, off);
 			strata_rollback(s);
 			return rc;
 		}
@@ -331,7 +336,8 @@ static int run_segment(strata *s, const struct step *st,
 			return rc;
 		}
 		if (exec_stmt(s, st, l, i, &off) < 0) {
-			rc = stmt_failed(s, st->m, st->dir, l, i, off);
+			rc = strata_stmt_failed(
+			    s, migration_section(st->m, st->dir), l, i, off);
 			strata_rollback(s);
 			return rc;
 		}
@@ -380,14 +386,16 @@ static int run_alone(strata *s, const struct step *st,
 		strata_batch_find(sec.text, gap, l->items[i].offset, &b);
 		if ((rc = strata_batch_run(s, &st->m->pub, l->items[i].sql, &b,
 		                           batch_begin, &ctx)) < 0)
-			return stmt_failed(s, st->m, st->dir, l, i, 0);
+			return strata_stmt_failed(
+			    s, migration_section(st->m, st->dir), l, i, 0);
 		return 0;
 	}
 	strata_drop_invalid_index(s, st, l->items[i].sql);
 	if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0)
 		return rc;
 	if (exec_stmt(s, st, l, i, &off) < 0)
-		return stmt_failed(s, st->m, st->dir, l, i, off);
+		return strata_stmt_failed(s, migration_section(st->m, st->dir),
+		                          l, i, off);
 	return 0;
 }
 

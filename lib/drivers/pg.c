@@ -486,8 +486,32 @@ static PGresult *await_result(struct strata_conn *c)
 	return keep;
 }
 
-static int pg_exec(strata_conn *c, const char *sql, long *err_offset,
-                   strata_error *err)
+/* Hands the rows of a result to fn; returns 0, fn's non-zero value, or
+ * STRATA_ENOMEM. */
+static int result_rows(PGresult *res, strata_row_fn fn, void *data,
+                       strata_error *err)
+{
+	const char **values;
+	int rc = 0, nrows = PQntuples(res), ncols = PQnfields(res);
+
+	if (nrows == 0)
+		return 0;
+	values = calloc(ncols > 0 ? (size_t)ncols : 1, sizeof(*values));
+	if (!values)
+		return strata_error_set(err, STRATA_ENOMEM, "out of memory");
+	for (int r = 0; r < nrows && rc == 0; r++) {
+		for (int i = 0; i < ncols; i++)
+			values[i] = PQgetisnull(res, r, i)
+			                ? NULL
+			                : PQgetvalue(res, r, i);
+		rc = fn(data, ncols, values);
+	}
+	free(values);
+	return rc;
+}
+
+static int pg_exec_rows(strata_conn *c, const char *sql, strata_row_fn fn,
+                        void *data, long *err_offset, strata_error *err)
 {
 	PGresult *res;
 	int rc;
@@ -499,41 +523,28 @@ static int pg_exec(strata_conn *c, const char *sql, long *err_offset,
 	 * PQerrorMessage */
 	res = PQsendQuery(c->pg, sql) ? await_result(c) : NULL;
 	rc = check_result(c, res, sql, err_offset, err);
+	if (rc == 0 && fn && PQresultStatus(res) == PGRES_TUPLES_OK)
+		rc = result_rows(res, fn, data, err);
 	PQclear(res);
 	return rc;
+}
+
+static int pg_exec(strata_conn *c, const char *sql, long *err_offset,
+                   strata_error *err)
+{
+	return pg_exec_rows(c, sql, NULL, NULL, err_offset, err);
 }
 
 static int pg_query(strata_conn *c, const char *sql, int nparams,
                     const char *const *params, strata_row_fn fn, void *data,
                     strata_error *err)
 {
-	const char **values = NULL;
 	PGresult *res;
-	int rc, nrows, ncols, r, i;
+	int rc;
 
 	res = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
-	if ((rc = check_result(c, res, sql, NULL, err)) < 0 || !fn)
-		goto done;
-	nrows = PQntuples(res);
-	ncols = PQnfields(res);
-	if (nrows == 0)
-		goto done;
-	values = calloc(ncols > 0 ? (size_t)ncols : 1, sizeof(*values));
-	if (!values) {
-		rc = strata_error_set(err, STRATA_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (r = 0; r < nrows; r++) {
-		for (i = 0; i < ncols; i++)
-			values[i] = PQgetisnull(res, r, i)
-			                ? NULL
-			                : PQgetvalue(res, r, i);
-		if ((rc = fn(data, ncols, values)) != 0)
-			goto done;
-	}
-
-done:
-	free(values);
+	if ((rc = check_result(c, res, sql, NULL, err)) == 0 && fn)
+		rc = result_rows(res, fn, data, err);
 	PQclear(res);
 	return rc;
 }
@@ -854,6 +865,7 @@ const struct strata_driver strata_driver_postgres = {
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,
+    .exec_rows = pg_exec_rows,
     .query = pg_query,
     .begin_sql = "BEGIN",
     .table_exists = pg_table_exists,

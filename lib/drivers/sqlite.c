@@ -133,8 +133,8 @@ static int run(strata_conn *c, sqlite3_stmt *st, strata_row_fn fn, void *data,
 	return 0;
 }
 
-static int exec_all(strata_conn *c, const char *sql, long *err_offset,
-                    strata_error *err)
+static int exec_all(strata_conn *c, const char *sql, strata_row_fn fn,
+                    void *data, long *err_offset, strata_error *err)
 {
 	const char *tail = sql;
 	sqlite3_stmt *st;
@@ -151,16 +151,16 @@ static int exec_all(strata_conn *c, const char *sql, long *err_offset,
 		}
 		if (!st) /* only whitespace or comments left */
 			break;
-		rc = run(c, st, NULL, NULL, err);
+		rc = run(c, st, fn, data, err);
 		sqlite3_finalize(st);
-		if (rc < 0)
+		if (rc != 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
-                   strata_error *err)
+static int sq_exec_rows(strata_conn *c, const char *sql, strata_row_fn fn,
+                        void *data, long *err_offset, strata_error *err)
 {
 	int rc;
 
@@ -170,9 +170,15 @@ static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
 		c->next_tick = mono_ms() + STRATA_TICK_MS;
 		sqlite3_progress_handler(c->db, TICK_STEPS, on_progress, c);
 	}
-	rc = exec_all(c, sql, err_offset, err);
+	rc = exec_all(c, sql, fn, data, err_offset, err);
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	return rc;
+}
+
+static int sq_exec(strata_conn *c, const char *sql, long *err_offset,
+                   strata_error *err)
+{
+	return sq_exec_rows(c, sql, NULL, NULL, err_offset, err);
 }
 
 static int sq_query(strata_conn *c, const char *sql, int nparams,
@@ -352,6 +358,7 @@ const struct strata_driver strata_driver_sqlite = {
     .open = sq_open,
     .close = sq_close,
     .exec = sq_exec,
+    .exec_rows = sq_exec_rows,
     .query = sq_query,
     .begin_sql = "BEGIN IMMEDIATE",
     .table_exists = sq_table_exists,
