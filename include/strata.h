@@ -405,6 +405,67 @@ typedef struct strata_prove_opts {
  */
 int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad);
 
+/*
+ * Verifying the database (strata verify): for every applied migration,
+ * whether the objects its up section creates are there, and whether its
+ * verify script passes.
+ */
+typedef enum strata_verify_result {
+	STRATA_VERIFY_OK,
+	STRATA_VERIFY_FAILED,   /* objects missing, the script failed, or the
+	                           migration is dirty */
+	STRATA_VERIFY_UNCHECKED /* its file is gone: nothing to check against */
+} strata_verify_result;
+
+typedef enum strata_verify_script {
+	STRATA_SCRIPT_NONE,   /* the migration has no verify script */
+	STRATA_SCRIPT_PASSED, /* every statement ran, no false value */
+	STRATA_SCRIPT_FALSE,  /* a statement returned a false value */
+	STRATA_SCRIPT_ERROR   /* a statement failed */
+} strata_verify_script;
+
+/* One applied migration's result; valid only during the on_entry
+ * callback. */
+typedef struct strata_verify_entry {
+	const char *version, *name;
+	const strata_migration *migration; /* NULL when its file is gone */
+	strata_state state; /* applied, modified, dirty or missing */
+	strata_verify_result result;
+	/* The objects its up section creates (tables, columns, indexes,
+	 * views, functions, triggers, types, policies...) that no later
+	 * migration dropped: how many, and those the database lacks, named
+	 * like "column public.users.nick" or "trigger audit ON users". */
+	size_t expected;
+	const char *const *missing;
+	size_t nmissing;
+	/* What was not checked, and why: "a DO block at FILE:LINE: what it
+	 * changes is not checked", a dirty or modified migration, ... */
+	const char *const *notes;
+	size_t nnotes;
+	strata_verify_script script;
+	int script_statements; /* statements of the script run to the end */
+	/* SCRIPT_FALSE: the statement (file, line, column, statement) and
+	 * the row, in message; SCRIPT_ERROR: as any failed statement.  Also
+	 * set, with result FAILED, when the up section cannot be read.
+	 * NULL otherwise. */
+	const strata_error *error;
+} strata_verify_entry;
+
+/*
+ * Verifies the session's database against its applied migrations, in
+ * version order: the objects are compared with a schema snapshot
+ * (strata_schema_snapshot), names without a schema taken as
+ * current_schema() on PostgreSQL.  Each verify script runs in a
+ * transaction that is rolled back, whatever it did.  Pending migrations
+ * are not verified.  Reports each applied migration to on_entry (may be
+ * NULL).  *out_failed (may be NULL) receives how many were FAILED.
+ * Returns 0, or a negative code when verifying could not be done (no
+ * connection, a snapshot that failed, an interrupt).
+ */
+int strata_verify(strata *s,
+                  void (*on_entry)(const strata_verify_entry *e, void *data),
+                  void *data, int *out_failed);
+
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);
 

@@ -59,7 +59,7 @@ struct command {
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
 	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
-	cmd_restore, cmd_dump, cmd_diff, cmd_test;
+	cmd_restore, cmd_dump, cmd_diff, cmd_test, cmd_verify;
 extern const struct command *const commands[];
 
 /* output.c */

@@ -13,9 +13,9 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,     &cmd_up,    &cmd_down, &cmd_redo, &cmd_goto,    &cmd_status,
-    &cmd_test,    &cmd_lint,  &cmd_dump, &cmd_diff, &cmd_backups, &cmd_restore,
-    &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,     &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto, &cmd_status,
+    &cmd_test,    &cmd_verify,  &cmd_lint,  &cmd_dump, &cmd_diff, &cmd_backups,
+    &cmd_restore, &cmd_version, &cmd_force, &cmd_help, NULL,
 };
 
 enum {
