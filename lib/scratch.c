@@ -80,6 +80,27 @@ int strata_scratch_open(strata *s, const char *url, struct scratch *sc)
 		strata_scratch_close(s, sc);
 		return rc;
 	}
+	/* a scratch database is thrown away: it need not survive a crash,
+	 * so its commits do not wait for the disk */
+	if ((rc = strata_session_connect(sc->session)) < 0) {
+		strata_error_move(&s->err, &sc->session->err);
+		strata_scratch_close(s, sc);
+		return rc;
+	}
+	{
+		const char *fast[] = {"PRAGMA synchronous = OFF",
+		                      "PRAGMA journal_mode = MEMORY", NULL};
+		const char *fast_pg[] = {"SET synchronous_commit = off", NULL};
+		strata_error ignored = {0};
+		long off;
+		for (const char **q =
+		         sc->driver->dialect == STRATA_DIALECT_POSTGRES
+		             ? fast_pg
+		             : fast;
+		     *q; q++)
+			sc->driver->exec(sc->session->conn, *q, &off, &ignored);
+		strata_error_dispose(&ignored);
+	}
 	atomic_store(&s->child, sc->session);
 	return 0;
 }
