@@ -1,16 +1,17 @@
 /*
- * PostgreSQL schema snapshots: the catalog queries, by kind group, and the
- * SQL pieces they share.  Private to snapshot_pg*.c.
+ * PostgreSQL schema snapshots: the parts of the catalog query, by kind
+ * group, and the SQL pieces they share.  Private to snapshot_pg*.c.
  *
- * Every query returns rows (h, l[, src]) already in canonical order: h is
- * the object's header line, l one of its property lines or NULL (an object
+ * Every part returns rows (k, h, l, src): k the kind's rank, h the
+ * object's header line, l one of its property lines or NULL (an object
  * has at least one row, so objects without properties still appear), and
  * src, for routines only, the text whose hash completes a "body sha256:"
- * line.  Rows are ordered by header then line, byte-wise (COLLATE "C",
- * what strcmp() and the diff use).  Owner lines are always returned;
- * snapshot_pg.c drops them unless asked for.
+ * line.  The whole query orders them by k, header and line, byte-wise
+ * (COLLATE "C", what strcmp() and the diff use).  Owner lines are always
+ * returned; snapshot_pg.c drops them unless asked for.  $1 is the oid of
+ * strata's history table (0 when there is none).
  *
- * The queries run with search_path = pg_catalog (snapshot_pg.c pins it),
+ * The query runs with search_path = pg_catalog (snapshot_pg.c pins it),
  * so catalog names need no qualification and every name that format_type,
  * pg_get_expr, pg_get_viewdef ... print outside pg_catalog is qualified
  * with its schema, whatever the caller's search_path.
@@ -68,28 +69,22 @@
 	"(SELECT 'options ' || string_agg(o_, ', ' ORDER BY o_ COLLATE \"C\")" \
 	" FROM unnest(" arr ") o_)"
 
-/* Wraps a query's rows (h, l) in the canonical order. */
-#define PG_SORTED(q)                                                           \
-	"SELECT h, l FROM (" q ") q_ ORDER BY h COLLATE \"C\", l COLLATE \"C\""
-
+/* A kind's rows as the snapshot query wants them: (k, h, l, src), k the
+ * kind's rank in docs/snapshot.md, src NULL. */
+#define PG_KIND(k, q) \
+	"SELECT " k " AS k, h, l, NULL::text AS src FROM (" q ") q_"
 /* clang-format on */
 
-/* One query of a snapshot; `hist` says whether $1 is the oid of strata's
- * history table (0 when it does not exist), whose objects are left out. */
-struct strata_pg_query {
-	const char *sql;
-	int hist;
-};
-
-/* The queries of each kind group, in the order of docs/snapshot.md; each
- * array ends with a NULL sql.  objects: extension, schema, type, sequence;
+/* The kind groups' parts of the snapshot query, each a NULL-terminated
+ * list of SELECTs of (k, h, l, src) rows, in no order (snapshot_pg.c puts
+ * them together and sorts).  objects: extension, schema, type, sequence;
  * relations: table, index, view, materialized-view; triggers: trigger,
- * policy.  Routines (function, procedure) have two versions: PostgreSQL
- * 14's SQL-standard bodies (BEGIN ATOMIC) keep no prosrc. */
-extern const struct strata_pg_query strata_pg_sql_objects[];
-extern const struct strata_pg_query strata_pg_sql_relations[];
-extern const struct strata_pg_query strata_pg_sql_routines_12[];
-extern const struct strata_pg_query strata_pg_sql_routines_14[];
-extern const struct strata_pg_query strata_pg_sql_triggers[];
+ * policy.  Routines (function, procedure) come in two versions:
+ * PostgreSQL 14's SQL-standard bodies (BEGIN ATOMIC) keep no prosrc. */
+extern const char *const strata_pg_sql_objects[];
+extern const char *const strata_pg_sql_relations[];
+extern const char *const strata_pg_sql_routines_12[];
+extern const char *const strata_pg_sql_routines_14[];
+extern const char *const strata_pg_sql_triggers[];
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * PostgreSQL snapshot queries for tables, indexes, views and materialized
- * views, triggers and policies (see snapshot_pg.h for what every query
- * returns).  $1 is the oid of strata's history table: it, and whatever
- * hangs on it, is left out.
+ * The parts of the PostgreSQL snapshot query for tables, indexes, views
+ * and materialized views, triggers and policies (see snapshot_pg.h for
+ * what every part returns).  $1 is the oid of strata's history table:
+ * it, and whatever hangs on it, is left out.
  */
 #include <stddef.h>
 
@@ -68,7 +68,7 @@
 
 /* Constraints without NOT NULL ('n', PostgreSQL 18: said on the column
  * line) and constraint triggers ('t': triggers). */
-static const char tables[] = PG_SORTED(
+static const char tables[] = PG_KIND("5",
 	"WITH t AS (SELECT c.*, 'table ' || " QNAME("") " AS h"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE " REL_SHOWN("'r', 'p'") ")"
@@ -102,7 +102,7 @@ static const char tables[] = PG_SORTED(
 /* The index of a PRIMARY KEY, UNIQUE or EXCLUDE constraint ('i') is left
  * out: the constraint's line says it all.  The indexes a partition gets
  * from its parent's are kept: their names are their own. */
-static const char indexes[] = PG_SORTED(
+static const char indexes[] = PG_KIND("6",
 	"SELECT 'index ' || " QNAME("") " || ' ON ' || " QNAME("t") " AS h, l"
 	" FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -116,11 +116,11 @@ static const char indexes[] = PG_SORTED(
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e', 'i'")
 	" AND " PG_NO_DEP("pg_class", "tc.oid", "'e'"));
 
-/* Views before materialized views (k), as in docs/snapshot.md. */
+/* Views (7) before materialized views (8), as in docs/snapshot.md. */
 static const char views[] =
-	"SELECT h, l FROM ("
+	"SELECT k, h, l, NULL::text AS src FROM ("
 	"WITH t AS (SELECT c.*,"
-	" CASE c.relkind WHEN 'v' THEN 0 ELSE 1 END AS k,"
+	" CASE c.relkind WHEN 'v' THEN 7 ELSE 8 END AS k,"
 	" CASE c.relkind WHEN 'v' THEN 'view ' ELSE 'materialized-view ' END"
 	" || " QNAME("") " AS h"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -131,14 +131,14 @@ static const char views[] =
 	" (" PG_COMMENT("pg_class", "t.oid") "),"
 	" (" PG_OWNER("t.relowner") ")) v(l)"
 	" UNION ALL " COLUMN_COMMENTS("t.k, ")
-	") q_ ORDER BY k, h COLLATE \"C\", l COLLATE \"C\"";
+	") q_";
 
 #define ON_TABLE "' ON ' || " QNAME("")
 
 /* Not the triggers PostgreSQL makes for foreign keys (tgisinternal): the
  * constraint says them; nor a partition's copies of its parent's row
  * triggers ('P'): the parent's trigger does. */
-static const char triggers[] = PG_SORTED(
+static const char triggers[] = PG_KIND("10",
 	"SELECT 'trigger ' || quote_ident(g.tgname) || " ON_TABLE " AS h, l"
 	" FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -154,7 +154,7 @@ static const char triggers[] = PG_SORTED(
 
 /* Roles sorted by name; 0 is PUBLIC.  USING and WITH CHECK are wrapped in
  * parentheses as CREATE POLICY writes them. */
-static const char policies[] = PG_SORTED(
+static const char policies[] = PG_KIND("11",
 	"SELECT 'policy ' || quote_ident(p.polname) || " ON_TABLE " AS h, l"
 	" FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -176,8 +176,5 @@ static const char policies[] = PG_SORTED(
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e'"));
 /* clang-format on */
 
-const struct strata_pg_query strata_pg_sql_relations[] = {
-    {tables, 1}, {indexes, 1}, {views, 1}, {NULL, 0}};
-
-const struct strata_pg_query strata_pg_sql_triggers[] = {
-    {triggers, 1}, {policies, 1}, {NULL, 0}};
+const char *const strata_pg_sql_relations[] = {tables, indexes, views, NULL};
+const char *const strata_pg_sql_triggers[] = {triggers, policies, NULL};

@@ -1,7 +1,7 @@
 /*
- * PostgreSQL snapshot queries for functions and procedures (see
- * snapshot_pg.h for what every query returns).  Bodies are not copied:
- * the third column carries the body text on the "body sha256:" line and
+ * The part of the PostgreSQL snapshot query for functions and procedures
+ * (see snapshot_pg.h for what every part returns).  Bodies are not copied:
+ * the src column carries the body text on the "body sha256:" line and
  * snapshot_pg.c appends its hash, as strata hashes migrations.
  */
 #include <stddef.h>
@@ -17,7 +17,7 @@
  */
 /* clang-format off */
 #define ROUTINES(body) \
-	"SELECT h, l, src FROM (" \
+	"SELECT 9 AS k, h, l, src FROM (" \
 	"WITH r AS (SELECT p.*," \
 	" CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END" \
 	" || " PG_QNAME("n.nspname", "p.proname") " || '(' ||" \
@@ -47,17 +47,15 @@
 	" (" PG_OWNER("r.proowner") ", NULL)) v(l, src)" \
 	" UNION ALL SELECT r.h, 'set ' || c, NULL FROM r," \
 	" unnest(r.proconfig) c" \
-	") q_ ORDER BY h COLLATE \"C\", l COLLATE \"C\""
+	") q_"
 /* clang-format on */
 
-const struct strata_pg_query strata_pg_sql_routines_12[] = {
-    {ROUTINES("r.prosrc"), 0}, {NULL, 0}};
+const char *const strata_pg_sql_routines_12[] = {ROUTINES("r.prosrc"), NULL};
 
 /* A SQL-standard body (BEGIN ATOMIC, RETURN) is kept parsed, in
  * prosqlbody, with an empty prosrc: it is hashed as PostgreSQL prints it.
  */
-const struct strata_pg_query strata_pg_sql_routines_14[] = {
-    {ROUTINES("CASE WHEN r.prosqlbody IS NOT NULL"
-              " THEN pg_get_function_sqlbody(r.oid) ELSE r.prosrc END"),
-     0},
-    {NULL, 0}};
+const char *const strata_pg_sql_routines_14[] = {
+    ROUTINES("CASE WHEN r.prosqlbody IS NOT NULL"
+             " THEN pg_get_function_sqlbody(r.oid) ELSE r.prosrc END"),
+    NULL};

@@ -451,10 +451,7 @@ static void test_creation_order(void **state)
 
 static void test_exclusions(void **state)
 {
-	strata *s;
-	char *text = NULL, *path = NULL;
-	strata_error err = {0};
-	int rc;
+	char *text;
 
 	(void)state;
 	exec_in(DB_A,
@@ -496,40 +493,78 @@ static void test_exclusions(void **state)
 	                           "public.strata_migrations"));
 	assert_true(has_line(text, "policy p ON public.strata_migrations"));
 	free(text);
+}
 
-	/* with another search_path the unqualified name resolves elsewhere;
-	 * the session's search_path is the same afterwards */
-	{
-		strata_config cfg;
-		strata_buf url = STRATA_BUF_INIT;
-		char *base = db_url(DB_A);
+/* ---- one session, many snapshots ---- */
 
-		strata_buf_printf(&url,
-		                  "%s&options=-c%%20search_path%%3D"
-		                  "other%%2Cpublic",
-		                  base);
-		free(base);
-		strata_config_init(&cfg);
-		cfg.url = url.ptr;
-		assert_int_equal(strata_open(&s, &cfg), 0);
-		strata_buf_dispose(&url);
+/* The settings a snapshot changes for a while, as the session has them. */
+static char *settings_of(strata *s)
+{
+	strata_error err = {0};
+	char *v = NULL;
+
+	s->driver->query(
+	    s->conn,
+	    "SELECT pg_catalog.current_setting('search_path') ||"
+	    " ' ' || pg_catalog.current_setting('plan_cache_mode')",
+	    0, NULL, first_value, &v, &err);
+	strata_error_dispose(&err);
+	return v;
+}
+
+static void test_same_session(void **state)
+{
+	strata_config cfg;
+	strata_error err = {0};
+	strata *s = NULL;
+	char *url = db_url(DB_A), *with_path, *text[5] = {NULL}, *settings;
+	strata_buf b = STRATA_BUF_INIT;
+	long off;
+	int rc = 0;
+
+	(void)state;
+	exec_in(DB_A, "CREATE TABLE strata_migrations (version text);"
+	              "CREATE SCHEMA other;"
+	              "CREATE TABLE other.strata_migrations (x int);"
+	              "CREATE FUNCTION other.f() RETURNS int LANGUAGE sql"
+	              " AS 'SELECT 1'");
+	/* with another search_path the unqualified name resolves elsewhere */
+	strata_buf_printf(&b, "%s&options=-c%%20search_path%%3Dother%%2Cpublic",
+	                  url);
+	with_path = strata_buf_detach(&b);
+	strata_config_init(&cfg);
+	cfg.url = with_path;
+	assert_int_equal(strata_open(&s, &cfg), 0);
+
+	/* The first prepares the query, the second uses it; DEALLOCATE ALL
+	 * makes the third prepare it again, inside a transaction of the
+	 * caller's, which stays theirs to roll back.  Asserted once the
+	 * session is closed: an open one would keep the database from being
+	 * dropped. */
+	for (int i = 0; i < 5 && rc == 0; i++) {
+		if (i == 2 && (rc = s->driver->exec(s->conn, "DEALLOCATE ALL",
+		                                    &off, &err)) == 0)
+			rc = s->driver->exec(s->conn, "BEGIN", &off, &err);
+		if (rc == 0)
+			rc = strata_schema_snapshot(s, 0, &text[i]);
+		if (i == 2 && rc == 0)
+			rc = s->driver->exec(s->conn, "ROLLBACK", &off, &err);
 	}
-	/* asserted once the session is closed: an open one would keep the
-	 * database from being dropped */
-	rc = strata_schema_snapshot(s, 0, &text);
-	if (rc == 0)
-		rc = s->driver->query(s->conn,
-		                      "SELECT pg_catalog.current_setting("
-		                      "'search_path')",
-		                      0, NULL, first_value, &path, &err);
+	settings = settings_of(s);
 	strata_free(s);
 	strata_error_dispose(&err);
-	assert_int_equal(rc, 1);
-	assert_null(strstr(text, "other.strata_migrations"));
-	assert_true(has_line(text, "table public.strata_migrations"));
-	assert_string_equal(path, "other,public");
-	free(text);
-	free(path);
+	free(with_path);
+	free(url);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(text[0], "other.strata_migrations"));
+	assert_true(has_line(text[0], "table public.strata_migrations"));
+	assert_true(has_line(text[0], "function other.f()"));
+	for (int i = 1; i < 5; i++)
+		assert_string_equal(text[i], text[0]);
+	assert_string_equal(settings, "other,public auto");
+	for (int i = 0; i < 5; i++)
+		free(text[i]);
+	free(settings);
 }
 
 /* ---- changes, as the diff shows them ---- */
@@ -639,6 +674,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_creation_order, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_exclusions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_session, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_diff_lines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
 	};
