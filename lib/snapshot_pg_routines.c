@@ -10,10 +10,11 @@
 
 /*
  * Not aggregates, nor a range type's constructor functions ('i': part of
- * the type).  The header holds the identity arguments (with their names,
- * what DROP FUNCTION takes); "arguments" gives the whole list only where
- * it says more (defaults).  Window functions are functions with a
- * "window" line.
+ * the type).  The header holds the argument types, which is what makes a
+ * function itself (f(integer), as DROP FUNCTION takes it): renaming an
+ * argument changes the function, not which one it is.  "arguments" gives
+ * the whole list (names, defaults, OUT) where it says more than the types.
+ * Window functions are functions with a "window" line.
  */
 /* clang-format off */
 #define ROUTINES(body) \
@@ -21,7 +22,7 @@
 	"WITH r AS (SELECT p.*," \
 	" CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END" \
 	" || " PG_QNAME("n.nspname", "p.proname") " || '(' ||" \
-	" pg_get_function_identity_arguments(p.oid) || ')' AS h" \
+	" pg_catalog.oidvectortypes(p.proargtypes) || ')' AS h" \
 	" FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace" \
 	" WHERE p.prokind IN ('f', 'p', 'w') AND " PG_NSP_SHOWN("n") \
 	" AND " PG_NO_DEP("pg_proc", "p.oid", "'e', 'i'") ")" \
@@ -31,7 +32,7 @@
 	" (CASE WHEN r.prokind <> 'p' THEN 'returns ' ||" \
 	" " PG_FOLD("pg_get_function_result(r.oid)") " END, NULL::text)," \
 	" (CASE WHEN pg_get_function_arguments(r.oid) <>" \
-	" pg_get_function_identity_arguments(r.oid) THEN 'arguments ' ||" \
+	" pg_catalog.oidvectortypes(r.proargtypes) THEN 'arguments ' ||" \
 	" " PG_FOLD("pg_get_function_arguments(r.oid)") " END, NULL)," \
 	" ('language ' || quote_ident(g.lanname), NULL)," \
 	" ('volatility ' || CASE r.provolatile WHEN 'i' THEN 'immutable'" \

@@ -312,7 +312,7 @@ static const char golden_all[] =
     "materialized-view app.counts\n"
     "  definition SELECT count(*) AS n FROM app.posts;\n"
     "\n"
-    "function app.add(a integer, b integer)\n"
+    "function app.add(integer, integer)\n"
     "  arguments a integer, b integer DEFAULT 1\n"
     "  body "
     "sha256:9a88619c4ae66d392a44845471205b02908545bcf99a4d5955ea36ce586b1cc8\n"
@@ -584,7 +584,7 @@ static void test_diff_lines(void **state)
 	     "~ view public.v\n"
 	     "    - definition SELECT t.id FROM public.t;\n"
 	     "    + definition SELECT t.id, t.x FROM public.t;\n"},
-	    {"DROP FUNCTION f(integer)", "- function public.f(a integer)\n"},
+	    {"DROP FUNCTION f(integer)", "- function public.f(integer)\n"},
 	    {"CREATE POLICY p ON t USING (x > 0)", "+ policy p ON public.t\n"},
 	    {"CREATE TRIGGER tr BEFORE INSERT ON t"
 	     " FOR EACH ROW EXECUTE FUNCTION tf()",
