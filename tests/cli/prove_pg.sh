@@ -97,3 +97,20 @@ test_pg_scratch_needs_createdb() {
 	assert_err "permission denied to create database"
 	assert_err "give an empty database with --scratch-url"
 }
+
+test_pg_explain_shows_locks_and_the_table_before_and_after() {
+	base
+	mig 002_nick.up.sql "ALTER TABLE users ADD COLUMN nick text NOT NULL DEFAULT '';"
+	mig 002_nick.down.sql "ALTER TABLE users DROP COLUMN nick;"
+	st explain 002 --markdown
+	assert_rc 0
+	assert_out "| 1 | 1 | \`ALTER TABLE users ADD COLUMN nick text NOT NULL DEFAULT ''\` | users ACCESS EXCLUSIVE"
+	assert_out '```diff
+~ table public.users
+    + column nick text NOT NULL DEFAULT '"''"'::text
+```'
+	assert_out "### table public.users"
+	assert_out "Additive: it only adds to the schema"
+	assert_eq "$(table_exists users)" 0
+	assert_eq "$(scratch_dbs)" 0
+}
