@@ -466,6 +466,24 @@ int strata_verify(strata *s,
                   void (*on_entry)(const strata_verify_entry *e, void *data),
                   void *data, int *out_failed);
 
+/*
+ * The schema just before and just after migration `version`, read on a
+ * scratch database (scratch_url, or one made and dropped as for
+ * strata_prove) where the migrations before it were applied: for strata
+ * explain.  *out_before and *out_after (caller frees) are snapshots.
+ * STRATA_ENOTFOUND when no migration has that version.
+ */
+int strata_schema_around(strata *s, const char *version,
+                         const char *scratch_url, char **out_before,
+                         char **out_after);
+
+/*
+ * The text of one section of a migration, as in its file (caller frees);
+ * *out_text is NULL when the migration has no such section.
+ */
+int strata_migration_section(strata *s, const char *version,
+                             strata_direction dir, char **out_text);
+
 /* Compares two versions numerically: <0, 0, >0. */
 int strata_version_cmp(const char *a, const char *b);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "scratch.h"
 #include "snapshot.h"
 #include "strata/driver.h"
 
@@ -25,15 +26,6 @@ static long long now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The scratch session's long statements are the user's to see. */
-static void forward_event(const strata_event *ev, void *data)
-{
-	strata *s = data;
-
-	if (ev->type == STRATA_EVENT_PROGRESS && s->on_event)
-		s->on_event(ev, s->event_data);
 }
 
 /* One step on the scratch database: up or down of one migration. */
@@ -173,35 +165,6 @@ out:
 	return rc;
 }
 
-/* Opens the scratch session: the user's directory and settings, no data
- * copies before drops (the scratch database is thrown away). */
-static int open_scratch(strata *s, const char *url, strata **out)
-{
-	strata_config cfg;
-	strata_buf table = STRATA_BUF_INIT;
-	int rc;
-
-	strata_config_init(&cfg);
-	cfg.url = url;
-	cfg.dir = s->dir;
-	if (s->table_schema)
-		strata_buf_printf(&table, "%s.", s->table_schema);
-	strata_buf_puts(&table, s->table_name);
-	cfg.table = table.ptr;
-	cfg.lock_timeout_ms = s->lock_timeout_ms;
-	cfg.statement_timeout_ms = s->statement_timeout_ms;
-	cfg.lock_tries = s->lock_tries;
-	cfg.no_data_backup = 1;
-	cfg.on_event = forward_event;
-	cfg.event_data = s;
-	rc = strata_open(out, &cfg);
-	if (rc < 0)
-		strata_error_set(&s->err, rc, "%s",
-		                 *out ? strata_errmsg(*out) : "out of memory");
-	strata_buf_dispose(&table);
-	return rc;
-}
-
 static int in_range(const strata_prove_opts *o, const char *v)
 {
 	return (!o->from || strata_version_cmp(v, o->from) >= 0) &&
@@ -265,47 +228,17 @@ out:
 
 int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
 {
-	const struct strata_driver *d;
+	struct scratch sc;
 	struct prover p = {s, NULL, o, 0};
-	char *url = NULL;
-	int rc, made = 0;
+	int rc;
 
 	if (out_bad)
 		*out_bad = 0;
-	if ((rc = strata_session_driver(s, &d)) < 0)
+	if ((rc = strata_scratch_open(s, o->scratch_url, &sc)) < 0)
 		return rc;
-	if (o->scratch_url) {
-		url = strdup(o->scratch_url);
-	} else if (!d->scratch_create) {
-		return strata_error_set(&s->err, STRATA_EUSAGE,
-		                        "%s cannot make a scratch database: "
-		                        "give one with --scratch-url",
-		                        d->name);
-	} else {
-		/* SQLite needs no connection to the user's database */
-		if (d->dialect == STRATA_DIALECT_POSTGRES &&
-		    (rc = strata_session_connect(s)) < 0)
-			return rc;
-		if ((rc = d->scratch_create(s->conn, s->url, &url, &s->err)) <
-		    0)
-			return rc;
-		made = 1;
-	}
-	if (!url)
-		return strata_error_set(&s->err, STRATA_ENOMEM,
-		                        "out of memory");
-	if ((rc = open_scratch(s, url, &p.scratch)) == 0) {
-		atomic_store(&s->child, p.scratch);
-		rc = prove_all(&p);
-		atomic_store(&s->child, NULL);
-	}
-	strata_free(p.scratch);
-	if (made) {
-		strata_error scratch = {0};
-		d->scratch_drop(s->conn, url, &scratch);
-		strata_error_dispose(&scratch);
-	}
-	free(url);
+	p.scratch = sc.session;
+	rc = prove_all(&p);
+	strata_scratch_close(s, &sc);
 	if (out_bad)
 		*out_bad = p.bad;
 	return rc;

@@ -59,8 +59,11 @@ step "what two of them would do to a live database"
 run lint --explain migrations/20260120113000_add_lessons_difficulty.up.sql \
     migrations/20260123140000_index_quests_child_status.up.sql
 
+step "proving every migration reversible: up, down, up again on a scratch database"
+run test
+
 step "applying the learning app to the embedded SQLite database"
-run up
+run up --dump
 
 step "what is applied now"
 run status
@@ -74,8 +77,11 @@ run status
 step "applying it again"
 run up
 
-step "everything is applied"
+step "everything is applied, and the schema matches the snapshot up --dump wrote"
 run status
+
+step "comparing the database with schema.snapshot, object by object"
+run diff
 
 step "the tables strata created, as sqlite3 sees them"
 if command -v sqlite3 >/dev/null 2>&1; then

@@ -26,7 +26,8 @@ struct cli {
 	char *dump_file;           /* owned: strata.ini [dump] file */
 	int dump_after_run;        /* strata.ini [dump] after-run */
 	int only_up;               /* test --only-up */
-	const char *scratch_url;   /* test --scratch-url */
+	const char *scratch_url;   /* test, explain --scratch-url */
+	int markdown;              /* explain --markdown */
 	int lock_timeout_ms, statement_timeout_ms, lock_tries; /* -1: unset */
 	/* lint */
 	int format; /* FORMAT_* */
@@ -59,7 +60,7 @@ struct command {
 
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
 	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
-	cmd_restore, cmd_dump, cmd_diff, cmd_test, cmd_verify;
+	cmd_restore, cmd_dump, cmd_diff, cmd_test, cmd_explain, cmd_verify;
 extern const struct command *const commands[];
 
 /* output.c */

@@ -13,9 +13,10 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,     &cmd_up,      &cmd_down,  &cmd_redo, &cmd_goto, &cmd_status,
-    &cmd_test,    &cmd_verify,  &cmd_lint,  &cmd_dump, &cmd_diff, &cmd_backups,
-    &cmd_restore, &cmd_version, &cmd_force, &cmd_help, NULL,
+    &cmd_new,    &cmd_up,   &cmd_down,    &cmd_redo,    &cmd_goto,
+    &cmd_status, &cmd_test, &cmd_explain, &cmd_verify,  &cmd_lint,
+    &cmd_dump,   &cmd_diff, &cmd_backups, &cmd_restore, &cmd_version,
+    &cmd_force,  &cmd_help, NULL,
 };
 
 enum {
@@ -57,7 +58,8 @@ enum {
 	OPT_FROM,
 	OPT_DUMP,
 	OPT_ONLY_UP,
-	OPT_SCRATCH_URL
+	OPT_SCRATCH_URL,
+	OPT_MARKDOWN
 };
 
 static const struct option longopts[] = {
@@ -102,6 +104,7 @@ static const struct option longopts[] = {
     {"dump", no_argument, NULL, OPT_DUMP},
     {"only-up", no_argument, NULL, OPT_ONLY_UP},
     {"scratch-url", required_argument, NULL, OPT_SCRATCH_URL},
+    {"markdown", no_argument, NULL, OPT_MARKDOWN},
     {NULL, 0, NULL, 0},
 };
 
@@ -270,6 +273,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_SCRATCH_URL:
 			c->scratch_url = optarg;
 			break;
+		case OPT_MARKDOWN:
+			c->markdown = 1;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
 				c->format = FORMAT_TEXT;
@@ -415,9 +421,10 @@ static int open_session(struct cli *c, int need_url)
 		return rc == STRATA_EUSAGE ? -EXIT_USAGE : -EXIT_FAIL;
 	}
 	/* said once: when the default database is about to be created (lint
-	 * only reads files, and test works on a scratch database) */
+	 * only reads files; test and explain work on a scratch database) */
 	if (defaulted && !c->quiet && c->cmd != &cmd_lint &&
-	    c->cmd != &cmd_test && access(DEFAULT_DB_FILE, F_OK) != 0)
+	    c->cmd != &cmd_test && c->cmd != &cmd_explain &&
+	    access(DEFAULT_DB_FILE, F_OK) != 0)
 		fprintf(stderr,
 		        "strata: no database given (--url, DATABASE_URL or "
 		        ".env): creating the embedded default %s\n",

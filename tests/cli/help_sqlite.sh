@@ -197,7 +197,7 @@ insert into no_such_table values (1);'
 test_help_json_lists_commands() {
 	st help --json
 	assert_rc 0
-	assert_eq "$(printf '%s' "$out" | jq -r '.commands | length')" 16
+	assert_eq "$(printf '%s' "$out" | jq -r '.commands | length')" 17
 	assert_eq "$(printf '%s' "$out" | jq -r '.commands[1].name')" up
 	st --json help status
 	assert_rc 0
