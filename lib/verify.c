@@ -158,7 +158,14 @@ static void on_missing(const struct xobj *o, void *data)
 	strata_buf b = STRATA_BUF_INIT;
 
 	strata_expect_describe(&V->x, o, &b);
-	if (strlist_add(&V->migs[o->mig].missing, "%s", b.ptr) < 0)
+	/* what a CASCADE may have dropped is not expected any more */
+	V->migs[o->mig].expected -= o->cascade_at != NULL;
+	if ((o->cascade_at
+	         ? strlist_add(&V->migs[o->mig].notes,
+	                       "%s is gone, and not checked: the DROP ... "
+	                       "CASCADE at %s may have dropped it",
+	                       b.ptr, o->cascade_at)
+	         : strlist_add(&V->migs[o->mig].missing, "%s", b.ptr)) < 0)
 		V->nomem = 1;
 	strata_buf_dispose(&b);
 }
@@ -229,12 +236,12 @@ static int verify(struct verifier *V, const strata_status *st,
 	}
 	if ((rc = strata_schema_snapshot(V->s, 0, &snap)) < 0)
 		return rc;
+	for (size_t k = 0; k < V->x.n; k++)
+		V->migs[V->x.v[k].mig].expected += !V->x.v[k].gone;
 	rc = strata_expect_check(&V->x, snap, on_missing, V);
 	free(snap);
 	if (rc < 0 || V->nomem)
 		return STRATA_ENOMEM;
-	for (size_t k = 0; k < V->x.n; k++)
-		V->migs[V->x.v[k].mig].expected += !V->x.v[k].gone;
 	for (size_t i = 0; i < st->count; i++) {
 		if (st->entries[i].state == STRATA_STATE_PENDING)
 			continue;

@@ -34,8 +34,13 @@ struct xobj {
 	char *args;       /* functions: input argument types; NULL: unknown */
 	char **cols;      /* indexes and constraints: columns they use */
 	size_t ncols;
+	char **refs; /* views and foreign keys: relations they use */
+	size_t nrefs;
 	size_t mig; /* which migration made it (the caller's index) */
 	int gone;   /* dropped or renamed away since */
+	/* "file:line" of a later DROP ... CASCADE that may have dropped it
+	 * with what it depended on (owned); NULL: none */
+	char *cascade_at;
 };
 
 struct expect {

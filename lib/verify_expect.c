@@ -102,9 +102,13 @@ void strata_expect_dispose(struct expect *x)
 		free(o->name);
 		free(o->table);
 		free(o->args);
+		free(o->cascade_at);
 		for (size_t k = 0; k < o->ncols; k++)
 			free(o->cols[k]);
 		free(o->cols);
+		for (size_t k = 0; k < o->nrefs; k++)
+			free(o->refs[k]);
+		free(o->refs);
 	}
 	free(x->v);
 	free(x->path_schema);
@@ -154,6 +158,19 @@ static struct xobj *find(struct expect *x, const char *kind, const char *schema,
 	return NULL;
 }
 
+static void copy_list(struct expect *x, char ***out, size_t *nout,
+                      const char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	if (!(*out = calloc(n, sizeof(char *)))) {
+		x->nomem = 1;
+		return;
+	}
+	for (*nout = 0; *nout < n; (*nout)++)
+		(*out)[*nout] = dup(x, v[*nout]);
+}
+
 static void create(struct expect *x, const struct so_object *o,
                    const char *schema)
 {
@@ -180,11 +197,8 @@ static void create(struct expect *x, const struct so_object *o,
 	n->table = dup(x, o->table);
 	n->args = o->args ? dup(x, o->args) : NULL;
 	n->mig = x->mig;
-	if (o->ncols && (n->cols = calloc(o->ncols, sizeof(char *))))
-		for (; n->ncols < o->ncols; n->ncols++)
-			n->cols[n->ncols] = dup(x, o->cols[n->ncols]);
-	else if (o->ncols)
-		x->nomem = 1;
+	copy_list(x, &n->cols, &n->ncols, o->cols, o->ncols);
+	copy_list(x, &n->refs, &n->nrefs, o->refs, o->nrefs);
 }
 
 /* Whether index or constraint o uses column `col` of its table. */
@@ -202,6 +216,60 @@ static int uses(const struct expect *x, const struct xobj *o, const char *col)
 		if (!o->gone &&                                                \
 		    (is_member(o->kind) || !strcmp(o->kind, "index")) &&       \
 		    same(x, o->schema, sch) && same(x, o->table, tab))
+
+/* Whether o reads or references a relation named in `names`. */
+static int refers(const struct expect *x, const struct xobj *o,
+                  const struct strlist *names)
+{
+	for (size_t i = 0; i < o->nrefs; i++)
+		for (size_t k = 0; k < names->n; k++)
+			if (same(x, o->refs[i], names->v[k]))
+				return 1;
+	return 0;
+}
+
+static void mark(struct expect *x, struct xobj *o)
+{
+	o->cascade_at = dup(x, x->where);
+}
+
+/*
+ * A DROP ... CASCADE also drops what depends on the object, which strata
+ * does not see in full.  What may have gone with it is marked: if it is
+ * missing, that is not held against its migration.  A relation or a
+ * column takes the views that read its table (and the views on those),
+ * and the foreign keys that reference it; any other object (a type, a
+ * function, a schema...) may take anything that is not a table.
+ */
+static void cascade(struct expect *x, const struct so_object *o)
+{
+	struct strlist names = {0};
+	int grew = 1;
+
+	if (!has_members(o->kind) && strcmp(o->kind, "column")) {
+		for (size_t i = 0; i < x->n; i++)
+			if (!x->v[i].gone && !x->v[i].cascade_at &&
+			    !is(x->v[i].kind, "table", "schema", "extension"))
+				mark(x, &x->v[i]);
+		return;
+	}
+	if (strlist_add(&names, "%s", *o->table ? o->table : o->name) < 0)
+		x->nomem = 1;
+	while (grew && !x->nomem) {
+		grew = 0;
+		for (size_t i = 0; i < x->n; i++) {
+			struct xobj *v = &x->v[i];
+			if (v->gone || v->cascade_at || !refers(x, v, &names))
+				continue;
+			mark(x, v);
+			if (has_members(v->kind) &&
+			    strlist_add(&names, "%s", v->name) < 0)
+				x->nomem = 1;
+			grew = 1;
+		}
+	}
+	strlist_dispose(&names);
+}
 
 static void drop(struct expect *x, const struct so_object *o,
                  const char *schema)
@@ -236,12 +304,8 @@ static void drop(struct expect *x, const struct so_object *o,
 				m->gone = 1;
 		}
 	}
-	if (o->cascade && x->notes &&
-	    strlist_add(x->notes,
-	                "DROP ... CASCADE at %s: what depended on %s is not "
-	                "followed",
-	                x->where, o->name) < 0)
-		x->nomem = 1;
+	if (o->cascade)
+		cascade(x, o);
 }
 
 static void rename_obj(struct expect *x, const struct so_object *o,
@@ -266,6 +330,11 @@ static void rename_obj(struct expect *x, const struct so_object *o,
 			set(x, &m->table, to);
 			set(x, &m->schema, to_schema);
 		}
+		/* views and foreign keys follow it, as PostgreSQL's do */
+		for (size_t i = 0; i < x->n; i++)
+			for (size_t k = 0; k < x->v[i].nrefs; k++)
+				if (same(x, x->v[i].refs[k], d->name))
+					set(x, &x->v[i].refs[k], to);
 	}
 	if (!strcmp(d->kind, "column")) {
 		EACH_MEMBER(x, m, d->schema, d->table)

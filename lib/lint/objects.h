@@ -49,6 +49,10 @@ struct so_object {
 	 * as the statement shows them (DROP COLUMN drops it with them) */
 	const char *const *cols;
 	size_t ncols;
+	/* a view or a foreign key: the relations it reads or references
+	 * (unqualified), which a DROP ... CASCADE takes it along with */
+	const char *const *refs;
+	size_t nrefs;
 	int cascade; /* SO_DROP: ... CASCADE */
 };
 

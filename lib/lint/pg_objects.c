@@ -53,24 +53,32 @@ static void cols_add_names(struct cols *c, PgQuery__Node **v, size_t n)
 }
 
 /*
- * Every column a part of the tree names: ColumnRefs (their last name) and
- * index elements.  Walks any message through the protobuf-c descriptors,
- * so an expression of any shape is covered; a name from a subquery is
- * taken too, which at worst makes strata expect a little less.
+ * Every column a part of the tree names, into cols (may be NULL):
+ * ColumnRefs (their last name) and index elements; and every relation it
+ * names, into rels (may be NULL).  Walks any message through the
+ * protobuf-c descriptors, so an expression or a query of any shape is
+ * covered; a name from a subquery (or a CTE's) is taken too, which at
+ * worst makes strata expect a little less.
  */
-static void walk_cols(struct cols *c, const ProtobufCMessage *m, int depth)
+static void walk_names(struct cols *cols, struct cols *rels,
+                       const ProtobufCMessage *m, int depth)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	const char *base = (const char *)m;
 
 	if (d == &pg_query__column_ref__descriptor) {
 		const PgQuery__ColumnRef *r = (const PgQuery__ColumnRef *)m;
-		if (r->n_fields)
-			cols_add(c, pgo_sval(r->fields[r->n_fields - 1]));
+		if (cols && r->n_fields)
+			cols_add(cols, pgo_sval(r->fields[r->n_fields - 1]));
 		return;
 	}
-	if (d == &pg_query__index_elem__descriptor)
-		cols_add(c, ((const PgQuery__IndexElem *)m)->name);
+	if (d == &pg_query__range_var__descriptor) {
+		if (rels)
+			cols_add(rels, ((const PgQuery__RangeVar *)m)->relname);
+		return;
+	}
+	if (d == &pg_query__index_elem__descriptor && cols)
+		cols_add(cols, ((const PgQuery__IndexElem *)m)->name);
 	if (depth > 1000)
 		return;
 	for (unsigned i = 0; i < d->n_fields; i++) {
@@ -84,7 +92,7 @@ static void walk_cols(struct cols *c, const ProtobufCMessage *m, int depth)
 			    ProtobufCMessage *const *const *)(base + f->offset);
 			for (size_t k = 0; k < n; k++)
 				if (v[k])
-					walk_cols(c, v[k], depth + 1);
+					walk_names(cols, rels, v[k], depth + 1);
 		} else {
 			const ProtobufCMessage *sub;
 			if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
@@ -94,7 +102,7 @@ static void walk_cols(struct cols *c, const ProtobufCMessage *m, int depth)
 			sub = *(const ProtobufCMessage *const *)(base +
 			                                         f->offset);
 			if (sub)
-				walk_cols(c, sub, depth + 1);
+				walk_names(cols, rels, sub, depth + 1);
 		}
 	}
 }
@@ -200,7 +208,7 @@ void pgo_put_constraint(struct out *o, const PgQuery__RangeVar *rv,
                         const PgQuery__Constraint *k, const char *column)
 {
 	struct so_object x;
-	struct cols c = {0};
+	struct cols c = {0}, r = {0};
 
 	if (!k->conname || !*k->conname)
 		return;
@@ -208,7 +216,7 @@ void pgo_put_constraint(struct out *o, const PgQuery__RangeVar *rv,
 	cols_add_names(&c, k->keys, k->n_keys);
 	cols_add_names(&c, k->fk_attrs, k->n_fk_attrs);
 	cols_add_names(&c, k->including, k->n_including);
-	walk_cols(&c, &k->base, 0);
+	walk_names(&c, &r, &k->base, 0); /* r: a foreign key's table */
 	memset(&x, 0, sizeof(x));
 	x.op = SO_CREATE;
 	x.kind = "constraint";
@@ -217,9 +225,12 @@ void pgo_put_constraint(struct out *o, const PgQuery__RangeVar *rv,
 	x.table = rv->relname;
 	x.cols = c.v;
 	x.ncols = c.n;
-	o->nomem |= c.nomem;
+	x.refs = r.v;
+	x.nrefs = r.n;
+	o->nomem |= c.nomem | r.nomem;
 	pgo_put(o, &x);
 	free(c.v);
+	free(r.v);
 	/* ADD CONSTRAINT ... USING INDEX renames the index */
 	if (k->indexname && *k->indexname) {
 		memset(&x, 0, sizeof(x));
@@ -273,7 +284,7 @@ static void create_index(struct out *o, const PgQuery__IndexStmt *ix)
 		               NULL);
 		return;
 	}
-	walk_cols(&c, &ix->base, 0);
+	walk_names(&c, NULL, &ix->base, 0);
 	memset(&x, 0, sizeof(x));
 	x.op = SO_CREATE;
 	x.kind = "index";
@@ -287,17 +298,45 @@ static void create_index(struct out *o, const PgQuery__IndexStmt *ix)
 	free(c.v);
 }
 
+/* A view, or a materialized view, and the relations its query reads. */
+static void create_view(struct out *o, const char *kind,
+                        const PgQuery__RangeVar *rv, const PgQuery__Node *q)
+{
+	struct so_object x;
+	struct cols r = {0};
+
+	if (pgo_is_temp(rv))
+		return;
+	if (q)
+		walk_names(NULL, &r, &q->base, 0);
+	memset(&x, 0, sizeof(x));
+	x.op = SO_CREATE;
+	x.kind = kind;
+	x.schema = pgo_or_empty(rv->schemaname);
+	x.name = rv->relname;
+	x.table = "";
+	x.refs = r.v;
+	x.nrefs = r.n;
+	o->nomem |= r.nomem;
+	pgo_put(o, &x);
+	free(r.v);
+}
+
 static void create_table_as(struct out *o, const PgQuery__CreateTableAsStmt *c)
 {
 	const PgQuery__RangeVar *rv = c->into ? c->into->rel : NULL;
 	int mat = c->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
 
+	if (mat) {
+		create_view(o, "materialized-view", rv, c->query);
+		return;
+	}
 	if (pgo_is_temp(rv))
 		return;
-	pgo_put_simple(o, SO_CREATE, mat ? "materialized-view" : "table",
-	               rv->schemaname, rv->relname, NULL);
+	pgo_put_simple(o, SO_CREATE, "table", rv->schemaname, rv->relname,
+	               NULL);
 	/* the columns are named only when the statement lists them */
-	for (size_t i = 0; !mat && i < c->into->n_col_names; i++)
+	for (size_t i = 0; i < c->into->n_col_names; i++)
 		pgo_put_simple(o, SO_CREATE, "column", rv->schemaname,
 		               pgo_sval(c->into->col_names[i]), rv->relname);
 }
@@ -338,10 +377,7 @@ static void statement(struct out *o, const PgQuery__Node *n)
 		create_index(o, n->index_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_VIEW_STMT:
-		if (!pgo_is_temp(n->view_stmt->view))
-			pgo_put_simple(o, SO_CREATE, "view",
-			               n->view_stmt->view->schemaname,
-			               n->view_stmt->view->relname, NULL);
+		create_view(o, "view", n->view_stmt->view, n->view_stmt->query);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		create_table_as(o, n->create_table_as_stmt);

@@ -38,6 +38,8 @@ static void line(const struct so_object *o, void *data)
 		strata_buf_printf(b, " -> %s", o->to);
 	for (size_t i = 0; i < o->ncols; i++)
 		strata_buf_printf(b, "%s%s", i ? "," : " uses ", o->cols[i]);
+	for (size_t i = 0; i < o->nrefs; i++)
+		strata_buf_printf(b, "%s%s", i ? "," : " reads ", o->refs[i]);
 	if (o->cascade)
 		strata_buf_puts(b, " cascade");
 	strata_buf_putc(b, '\n');
@@ -79,7 +81,7 @@ static void test_pg_tables_and_members(void **state)
 	   "DROP COLUMN d CASCADE, DROP CONSTRAINT t_old, "
 	   "ALTER COLUMN e SET NOT NULL",
 	   "create column t.c\n"
-	   "create constraint t.t_fk uses c\n"
+	   "create constraint t.t_fk uses c reads u\n"
 	   "drop column t.d cascade\n"
 	   "drop constraint t.t_old\n");
 	pg("ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_idx",
@@ -90,6 +92,12 @@ static void test_pg_tables_and_members(void **state)
 	pg("CREATE MATERIALIZED VIEW s.mv AS SELECT 1",
 	   "create materialized-view s.mv\n");
 	pg("CREATE OR REPLACE VIEW v AS SELECT 1", "create view v\n");
+	/* what a view reads: a DROP ... CASCADE of one takes it along */
+	pg("CREATE VIEW s.v AS SELECT a.x FROM s.a JOIN b USING (id) WHERE "
+	   "EXISTS (SELECT 1 FROM c)",
+	   "create view s.v reads a,b,c\n");
+	pg("CREATE MATERIALIZED VIEW m AS SELECT * FROM t",
+	   "create materialized-view m reads t\n");
 }
 
 static void test_pg_other_objects(void **state)
