@@ -129,6 +129,15 @@ SELECT 1 AS one, 'yes' AS two;"
 	assert_err "migrations/003_bad.verify.sql:3:10: error: "
 	assert_err "nope"
 	assert_out "3 migrations verified: 1 ok, 2 failed"
+	# a script that does not parse: nothing of it runs
+	mig 003_bad.verify.sql "INSERT INTO c VALUES (1);
+SELEC 1;"
+	st verify
+	assert_rc 1
+	assert_re '^003 +bad +2/2 +error +failed$'
+	assert_err "migrations/003_bad.verify.sql:2:1: error: "
+	assert_err "syntax error"
+	assert_eq "$(sql "SELECT count(*) FROM c")" 0
 }
 
 test_verify_script_writes_are_rolled_back() {
