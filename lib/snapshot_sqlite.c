@@ -261,7 +261,8 @@ int strata_snapshot_sqlite(strata *s, unsigned flags, strata_buf *out)
 		strata_error_set(&s->err, rc, "out of memory");
 		goto out;
 	}
-	qsort(L.v, L.n, sizeof(*L.v), cmp_line);
+	if (L.n > 1) /* an empty schema has no array to sort */
+		qsort(L.v, L.n, sizeof(*L.v), cmp_line);
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
 		const char *params[2] = {kinds[i], s->table_name};
 		struct walk w = {out, kinds[i], &L, 0, 0};

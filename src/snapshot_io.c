@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -99,15 +100,33 @@ char *snapshot_of(struct cli *c, const char *source)
 	return text;
 }
 
+/* Writes straight into something that is not a regular file (/dev/null,
+ * a pipe, a terminal): renaming over it would replace the device. */
+static int write_direct(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	int ok = f && fputs(text, f) >= 0;
+
+	if (f)
+		ok = (fclose(f) == 0) && ok;
+	if (!ok)
+		fprintf(stderr, "strata: cannot write '%s': %s\n", path,
+		        strerror(errno));
+	return ok ? 0 : -1;
+}
+
 int snapshot_write(struct cli *c, const char *path, const char *text)
 {
 	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
+	struct stat st;
+	char *tmp;
 	FILE *f;
 	int ok;
 
 	(void)c;
-	if (!tmp)
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_direct(path, text);
+	if (!(tmp = malloc(n)))
 		return -1;
 	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
 	if (!(f = fopen(tmp, "wb"))) {

@@ -147,3 +147,24 @@ test_status_reports_drift_and_up_keeps_the_dump() {
 	assert_rc 2
 	assert_err "strata.ini: 'file = ' in [dump]: expected 'file = PATH' or 'after-run = true|false'"
 }
+
+test_dump_to_a_device_writes_into_it() {
+	schema_v1
+	st up --allow-unsafe
+	# renaming a temporary file over /dev/null would replace the device
+	# (as root); a FIFO stands in for it here
+	mkfifo pipe
+	timeout 10 cat pipe >from_pipe &
+	reader=$!
+	st dump -o pipe
+	wait "$reader"
+	assert_rc 0
+	[ -p pipe ] || fail "the FIFO was replaced by a file"
+	head -n1 from_pipe | grep -qx -- '-- strata schema snapshot: sqlite' || fail "nothing came through the FIFO"
+}
+
+test_dump_of_an_empty_database() {
+	st --url "sqlite:$TEST_DIR/empty.db" dump
+	assert_rc 0
+	assert_eq "$out" "-- strata schema snapshot: sqlite"
+}
