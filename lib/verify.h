@@ -23,7 +23,7 @@ int strlist_add(struct strlist *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3))) VERIFY_HIDDEN;
 void strlist_dispose(struct strlist *l) VERIFY_HIDDEN;
 
-/* ---- verify_expect.c ---- */
+/* ---- verify_expect.c, verify_check.c ---- */
 
 /* An object the applied migrations should have left in the database. */
 struct xobj {
@@ -55,6 +55,10 @@ struct expect {
 	size_t n, cap;
 	int nomem;
 };
+
+/* Whether objects of this kind are named within their table (columns,
+ * constraints, triggers, policies). */
+int strata_expect_is_member(const char *kind) VERIFY_HIDDEN;
 
 /* Starts an empty expectation for a dialect. */
 void strata_expect_init(struct expect *x, int pg,

@@ -28,3 +28,22 @@ ALTER TABLE main.users ADD COLUMN Age INTEGER;"
 	assert_rc 1
 	assert_line "    missing: column users.Age (added by 002_rebuild)"
 }
+
+test_sqlite_names_with_spaces_and_quotes() {
+	mig 001_a.up.sql 'CREATE TABLE "my table" ("nick name" TEXT, [age] INT);
+CREATE INDEX "my index" ON "my table" ("nick name");
+CREATE TRIGGER "on insert" AFTER INSERT ON "my table" BEGIN SELECT 1; END;'
+	st up --allow-unsafe
+	assert_rc 0
+	st verify
+	assert_rc 0
+	assert_re '^001 +a +5/5 +- +ok$'
+	sql 'DROP INDEX "my index"; ALTER TABLE "my table" DROP COLUMN "nick name"'
+	sql 'DROP TRIGGER "on insert"'
+	st verify
+	assert_rc 1
+	assert_line "    missing: column my table.nick name (added by 001_a)"
+	assert_line "    missing: index my index (added by 001_a)"
+	assert_line "    missing: trigger on insert ON my table (added by 001_a)"
+	assert_no "missing: column my table.age"
+}
