@@ -188,8 +188,10 @@ static int report(struct verifier *V, size_t i,
 	e.state = g->st->state;
 	/* a dirty migration is not whole: its script would say little */
 	if (g->m && !g->failed &&
-	    (rc = strata_verify_run_script(V->s, g->m, &sr)) < 0)
+	    (rc = strata_verify_run_script(V->s, g->m, &sr)) < 0) {
+		strata_error_dispose(&sr.error);
 		return rc;
+	}
 	e.expected = g->expected;
 	e.missing = (const char *const *)g->missing.v;
 	e.nmissing = g->missing.n;

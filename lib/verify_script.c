@@ -159,10 +159,10 @@ int strata_verify_run_script(strata *s, const struct migration_file *m,
 		failed(s, r, STRATA_SCRIPT_ERROR);
 		goto out;
 	}
-	if ((rc = begin(s, m)) < 0)
-		goto out;
-	rc = run(s, m, &l, r);
-	/* whatever happened, nothing stays: the session's error is kept */
+	if ((rc = begin(s, m)) == 0)
+		rc = run(s, m, &l, r);
+	/* whatever happened, nothing stays (a failed SET LOCAL left a
+	 * transaction open too); the session's error is kept */
 	strata_rollback(s);
 out:
 	strata_stmt_list_dispose(&l);

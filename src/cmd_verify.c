@@ -171,9 +171,9 @@ const struct command cmd_verify = {
             "strata:verify'\n"
             "section) must run without error and return no false value. "
             "The script runs\n"
-            "in a transaction that is rolled back: verify changes "
-            "nothing. What strata\n"
-            "cannot see (a DO block, dynamic SQL) is noted as not "
+            "in a transaction that is rolled back, so what it writes does "
+            "not stay. What\n"
+            "strata cannot see (a DO block, dynamic SQL) is noted as not "
             "checked. Pending\n"
             "migrations are not verified. Exit status 1 when a migration "
             "fails.",
