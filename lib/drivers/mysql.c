@@ -292,7 +292,7 @@ static int parse_url(struct target *t, const char *url, strata_error *err)
 {
 	const char *p, *auth_end, *at = NULL, *colon, *hp, *rest, *q;
 	size_t n;
-	int rc;
+	int rc = STRATA_EURL;
 
 	memset(t, 0, sizeof(*t));
 	if (!strncmp(url, "mysql://", 8))
