@@ -2,8 +2,8 @@
 #
 # A test is a function named test_*; each runs in a subshell, in a fresh
 # empty directory, against a fresh database of the suite's kind ($DB is
-# "sqlite", "pg" or "mysql").  Assertions exit the subshell on failure, so a test
-# passes only when it reaches its end.
+# "sqlite", "pg" or "mysql").  Assertions exit the subshell on failure, so a
+# test passes only when it reaches its end.
 #
 # Provided:   $STRATA   the binary          $URL   the test's database URL
 #             st ARGS   runs strata, keeping $out, $err and $rc
