@@ -10,7 +10,7 @@ else
 BUILD   ?= build
 endif
 
-PKGS    := sqlite3 libpq jansson libcrypto inih
+PKGS    := sqlite3 libpq jansson libcrypto inih libmariadb
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Wall -Wextra -Werror -Iinclude \
@@ -30,8 +30,8 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# checks that need a live server: built here, run by the pg suite
-PGCHECK_SRC := $(sort $(wildcard tests/unit/pg_*_check.c))
+# checks that need a live server: built here, run by the pg and mysql suites
+PGCHECK_SRC := $(sort $(wildcard tests/unit/pg_*_check.c tests/unit/mysql_*_check.c))
 UNIT_BIN += $(PGCHECK_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # the CLI sees only include/ (what any embedding program sees); the library

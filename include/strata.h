@@ -237,6 +237,11 @@ typedef struct strata_status {
 	strata_status_entry *entries; /* by version, ascending */
 	size_t count;
 	const char *current_version; /* newest applied; NULL when none */
+	/* 1: each migration runs in one transaction with its history row.
+	 * 0 on MySQL, which commits DDL at once: migrations run statement by
+	 * statement, a failure leaves the statements before it done, and up
+	 * goes on from the failed one. */
+	int atomic;
 } strata_status;
 
 /*
@@ -510,7 +515,8 @@ int strata_severity_parse(const char *name);
 typedef enum strata_dialect {
 	STRATA_DIALECT_AUTO = 0, /* from the session's URL */
 	STRATA_DIALECT_POSTGRES,
-	STRATA_DIALECT_SQLITE
+	STRATA_DIALECT_SQLITE,
+	STRATA_DIALECT_MYSQL /* MySQL and MariaDB: no lint rules yet */
 } strata_dialect;
 
 /* One problem found.  Valid only during the callback. */

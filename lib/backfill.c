@@ -177,6 +177,7 @@ int strata_batch_run(strata *s, const strata_migration *m, const char *sql,
                      const struct batch *b, int (*begin)(void *ctx), void *ctx)
 {
 	int pg = s->driver->dialect == STRATA_DIALECT_POSTGRES;
+	int my = s->driver->dialect == STRATA_DIALECT_MYSQL;
 	char *table, *set, *cond;
 	strata_buf q = STRATA_BUF_INIT, count = STRATA_BUF_INIT,
 	           msg = STRATA_BUF_INIT;
@@ -198,6 +199,9 @@ int strata_batch_run(strata *s, const strata_migration *m, const char *sql,
 		    "SELECT ctid FROM %s WHERE %s LIMIT %d FOR UPDATE SKIP "
 		    "LOCKED)) RETURNING 1) SELECT count(*) FROM b",
 		    table, set, table, cond, b->size);
+	else if (my) /* MySQL's UPDATE takes a LIMIT of its own */
+		strata_buf_printf(&q, "UPDATE %s SET %s WHERE %s LIMIT %d",
+		                  table, set, cond, b->size);
 	else
 		strata_buf_printf(
 		    &q,
@@ -213,8 +217,10 @@ int strata_batch_run(strata *s, const strata_migration *m, const char *sql,
 			                      count_row, &n, &s->err);
 		else if ((rc = s->driver->exec(s->conn, q.ptr, &off,
 		                               &s->err)) == 0)
-			rc = s->driver->query(s->conn, "SELECT changes()", 0,
-			                      NULL, count_row, &n, &s->err);
+			rc = s->driver->query(s->conn,
+			                      my ? "SELECT ROW_COUNT()"
+			                         : "SELECT changes()",
+			                      0, NULL, count_row, &n, &s->err);
 		if (rc < 0) {
 			strata_error scratch = {0};
 			s->driver->exec(s->conn, "ROLLBACK", &off, &scratch);

@@ -116,6 +116,9 @@ int strata_backups_list(strata *s,
 		return rc;
 	if (s->driver->dialect == STRATA_DIALECT_SQLITE)
 		return list_sqlite(s, &l);
+	/* strata copies nothing before drops on MySQL (yet) */
+	if (s->driver->dialect == STRATA_DIALECT_MYSQL)
+		return 0;
 	return s->driver->query(s->conn, q, 0, NULL, backup_row, &l, &s->err);
 }
 
@@ -211,7 +214,15 @@ int strata_database_backup(strata *s, char **out_path)
 	int rc;
 
 	*out_path = NULL;
-	if ((rc = strata_session_connect(s)) < 0 || (rc = make_dirs(s)) < 0)
+	if ((rc = strata_session_connect(s)) < 0)
+		return rc;
+	if (s->driver->dialect == STRATA_DIALECT_MYSQL)
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "whole-database backups are not "
+		    "available for MySQL yet: run mysqldump "
+		    "first");
+	if ((rc = make_dirs(s)) < 0)
 		return rc;
 	if (s->driver->backup_to) {
 		const char *base, *dot;
@@ -250,6 +261,10 @@ int strata_database_restore(strata *s, const char *path)
 
 	if ((rc = strata_session_connect(s)) < 0)
 		return rc;
+	if (!s->driver->restore_from &&
+	    s->driver->dialect == STRATA_DIALECT_MYSQL)
+		return strata_error_set(&s->err, STRATA_EUSAGE,
+		                        "strata restores SQLite backups only");
 	if (!s->driver->restore_from)
 		return strata_error_set(
 		    &s->err, STRATA_EUSAGE,

@@ -348,7 +348,7 @@ static int find_alone(strata *s, const struct step *st,
 		    i ? l->items[i - 1].offset + strlen(l->items[i - 1].sql)
 		      : sec.start;
 		struct batch b;
-		int no_tx = strata_step_no_tx_flag(st);
+		int no_tx = strata_step_no_tx(s, st);
 		if (strata_batch_find(sec.text, gap, l->items[i].offset, &b) >
 		    0)
 			no_tx = ALONE_BATCH;
@@ -357,7 +357,7 @@ static int find_alone(strata *s, const struct step *st,
 		(*out)[i] = (unsigned char)no_tx;
 		any |= no_tx;
 	}
-	if (!any || (strata_step_no_tx_flag(st) && !(any & ALONE_BATCH))) {
+	if (!any || (strata_step_no_tx(s, st) && !(any & ALONE_BATCH))) {
 		free(*out);
 		*out = NULL;
 	}
@@ -461,7 +461,7 @@ int strata_run(strata *s, const strata_run_opts *o, int *out_done)
 	}
 	for (i = 0; i < p.count; i++)
 		if ((rc = strata_step_statements(
-		         s, &p.steps[i], strata_step_no_tx_flag(&p.steps[i]),
+		         s, &p.steps[i], strata_step_no_tx(s, &p.steps[i]),
 		         &lists[i])) < 0)
 			goto done;
 	if (!(o->flags & STRATA_RUN_NO_PREFLIGHT) &&

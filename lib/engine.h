@@ -33,6 +33,9 @@ int strata_stmt_failed(strata *s, struct section sec, const strata_stmt_list *l,
                        size_t i, long off);
 /* Whether the step's section is marked no-transaction. */
 int strata_step_no_tx_flag(const struct step *st);
+/* Whether the step runs outside a transaction: marked so, or the database
+ * commits DDL at once (no STRATA_CAP_TRANSACTIONAL_DDL: MySQL). */
+int strata_step_no_tx(const strata *s, const struct step *st);
 /* The statements of a step, refusing what cannot run as asked. */
 int strata_step_statements(strata *s, const struct step *st, int no_tx,
                            strata_stmt_list *l);

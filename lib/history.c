@@ -1,6 +1,7 @@
 /*
  * The history table: one row per applied (or dirty) migration.  All values
- * travel as parameters; the table name is a validated identifier, quoted.
+ * travel as parameters; the table name is a validated identifier, quoted
+ * ("name", or `name` on MySQL, where "name" is a string).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,24 @@ static int is_pg(const strata *s)
 	return s->driver->dialect == STRATA_DIALECT_POSTGRES;
 }
 
+static int is_mysql(const strata *s)
+{
+	return s->driver->dialect == STRATA_DIALECT_MYSQL;
+}
+
+static char quote_char(const strata *s)
+{
+	return is_mysql(s) ? '`' : '"';
+}
+
 /* "schema"."name" or "name" */
 static void table_ref(const strata *s, strata_buf *b)
 {
+	char q = quote_char(s);
+
 	if (s->table_schema)
-		strata_buf_printf(b, "\"%s\".", s->table_schema);
-	strata_buf_printf(b, "\"%s\"", s->table_name);
+		strata_buf_printf(b, "%c%s%c.", q, s->table_schema, q);
+	strata_buf_printf(b, "%c%s%c", q, s->table_name, q);
 }
 
 /* Runs a bookkeeping statement: fmt's one %s is the table reference. */
@@ -67,22 +80,43 @@ int strata_history_ensure(strata *s)
 	                           " state text NOT NULL DEFAULT 'applied'"
 	                           "  CHECK (state IN ('applied', 'dirty')),"
 	                           " failed_statement integer)";
+	/* a key needs a bounded length; InnoDB, so that the rows follow
+	 * transactions whatever the server's default engine; exact
+	 * comparisons of versions */
+	static const char my[] =
+	    "CREATE TABLE IF NOT EXISTS %s ("
+	    " version varchar(255) NOT NULL PRIMARY KEY,"
+	    " name text NOT NULL,"
+	    " checksum varchar(64) NOT NULL,"
+	    " applied_at datetime NOT NULL,"
+	    " duration_ms bigint NOT NULL DEFAULT 0,"
+	    " applied_by text NOT NULL,"
+	    " state varchar(16) NOT NULL DEFAULT 'applied'"
+	    "  CHECK (state IN ('applied', 'dirty')),"
+	    " failed_statement integer)"
+	    " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 	int exists, rc;
 
 	/* an existing table needs no DDL, and so no write lock */
 	if ((rc = strata_history_exists(s, &exists)) < 0 || exists)
 		return rc;
-	if (s->table_schema && is_pg(s)) {
+	/* MySQL: a schema is a database */
+	if (s->table_schema && (is_pg(s) || is_mysql(s))) {
 		strata_buf q = STRATA_BUF_INIT;
-		strata_buf_printf(&q, "CREATE SCHEMA IF NOT EXISTS \"%s\"",
-		                  s->table_schema);
+		strata_buf_printf(&q, "CREATE SCHEMA IF NOT EXISTS %c%s%c",
+		                  quote_char(s), s->table_schema,
+		                  quote_char(s));
 		rc = s->driver->query(s->conn, q.ptr, 0, NULL, NULL, NULL,
 		                      &s->err);
 		strata_buf_dispose(&q);
 		if (rc < 0)
 			return rc;
 	}
-	return hq(s, is_pg(s) ? pg : lite, 0, NULL, NULL, NULL);
+	return hq(s,
+	          is_pg(s)      ? pg
+	          : is_mysql(s) ? my
+	                        : lite,
+	          0, NULL, NULL, NULL);
 }
 
 void strata_history_dispose(history *h)
@@ -146,12 +180,20 @@ int strata_history_read(strata *s, history *out)
 	static const char lite[] =
 	    "SELECT version, name, checksum, applied_at, applied_by, state,"
 	    " duration_ms, failed_statement FROM %s";
+	static const char my[] =
+	    "SELECT version, name, checksum,"
+	    " DATE_FORMAT(applied_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ'),"
+	    " applied_by, state, duration_ms, failed_statement FROM %s";
 	int exists, rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = strata_history_exists(s, &exists)) < 0 || !exists)
 		return rc;
-	rc = hq(s, is_pg(s) ? pg : lite, 0, NULL, add_row, out);
+	rc = hq(s,
+	        is_pg(s)      ? pg
+	        : is_mysql(s) ? my
+	                      : lite,
+	        0, NULL, add_row, out);
 	if (rc > 0 || rc == STRATA_ENOMEM || rc == STRATA_ERROR) {
 		strata_history_dispose(out);
 		return strata_error_set(&s->err, rc > 0 ? STRATA_ERROR : rc,
@@ -189,12 +231,14 @@ int strata_history_state(strata *s, const char *version, char **out_state,
 	return rc;
 }
 
-static void utc_now(char out[32])
+/* ISO 8601; MySQL's datetime (UTC, by convention) takes no zone */
+static void utc_now(const strata *s, char out[32])
 {
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(out, 32,
+	         is_mysql(s) ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int strata_history_insert(strata *s, const struct migration_file *m,
@@ -203,7 +247,7 @@ int strata_history_insert(strata *s, const struct migration_file *m,
 	char when[32], dur[24];
 	const char *p[7];
 
-	utc_now(when);
+	utc_now(s, when);
 	snprintf(dur, sizeof(dur), "%lld", duration_ms);
 	p[0] = m->version;
 	p[1] = m->name;

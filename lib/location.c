@@ -177,10 +177,16 @@ size_t strata_sql_skip_blank(const char *text, size_t from, size_t end,
 int strata_stmt_list_push(strata_stmt_list *l, const char *text, size_t from,
                           size_t to, int nested_comments)
 {
+	from = strata_sql_skip_blank(text, from, to, nested_comments);
+	return strata_stmt_list_add(l, text, from, to);
+}
+
+int strata_stmt_list_add(strata_stmt_list *l, const char *text, size_t from,
+                         size_t to)
+{
 	strata_stmt *st;
 	size_t n;
 
-	from = strata_sql_skip_blank(text, from, to, nested_comments);
 	while (to > from && is_space(text[to - 1]))
 		to--;
 	if (to == from)

@@ -167,7 +167,8 @@ static void emit_statements(strata *s, const struct step *st,
 
 	if (!s->on_event)
 		return;
-	for (size_t i = 0; i < l->count; i++) {
+	/* a resumed step runs from where it stopped */
+	for (size_t i = st->from; i < l->count; i++) {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = STRATA_EVENT_STATEMENT;
 		ev.migration = &st->m->pub;
@@ -400,6 +401,32 @@ static int run_alone(strata *s, const struct step *st,
 }
 
 /*
+ * A no-transaction step failed (or was interrupted) at the part starting
+ * with statement i + 1: the history row stays dirty there, with the way
+ * out.  Returns rc.
+ */
+static int stop_dirty(strata *s, const struct step *st, size_t i, int rc,
+                      long long t0)
+{
+	strata_error keep = s->err;
+	strata_buf b = STRATA_BUF_INIT;
+
+	memset(&s->err, 0, sizeof(s->err));
+	/* up: where a resumed up starts (this part was rolled back); down:
+	 * minus the failed statement */
+	strata_history_mark(s, st->m->version, "dirty",
+	                    st->dir == STRATA_UP ? (int)i + 1
+	                                         : -keep.statement_index,
+	                    now_ms() - t0);
+	strata_error_move(&s->err, &keep);
+	dirty_way_out(&b, st->m->version, st->dir, i);
+	free(s->err.way_out);
+	s->err.way_out = strata_buf_detach(&b);
+	strata_reset_timeouts(s);
+	return rc;
+}
+
+/*
  * A section that cannot run in one transaction: a no-transaction one
  * (`alone` NULL: every statement on its own), or one with statements that
  * PostgreSQL refuses in a transaction block (`alone[i]` set for those; the
@@ -441,6 +468,16 @@ static int step_no_tx(strata *s, const struct step *st,
 		if (alone && !alone[i])
 			while (j < l->count && !alone[j])
 				j++;
+		/* a statement that ended before its cancel took effect: stop
+		 * before the next one */
+		if (strata_is_interrupted(s)) {
+			strata_error_set(&s->err, STRATA_EINTERRUPTED,
+			                 "interrupted before statement %zu of "
+			                 "%s_%s",
+			                 i + 1, m->version, m->name);
+			s->err.statement_index = (int)i + 1;
+			return stop_dirty(s, st, i, STRATA_EINTERRUPTED, t0);
+		}
 		/* a lock timeout rolled back only this part: try it again */
 		while ((rc = alone && !alone[i]
 		                 ? run_segment(s, st, l, i, j)
@@ -452,24 +489,8 @@ static int step_no_tx(strata *s, const struct step *st,
 		           s, st, l->items[s->err.statement_index - 1].sql,
 		           tries++, &seed))
 			;
-		if (rc < 0) {
-			strata_error keep = s->err;
-			strata_buf b = STRATA_BUF_INIT;
-			memset(&s->err, 0, sizeof(s->err));
-			/* up: where a resumed up starts (this part was
-			 * rolled back); down: minus the failed statement */
-			strata_history_mark(s, m->version, "dirty",
-			                    st->dir == STRATA_UP
-			                        ? (int)i + 1
-			                        : -keep.statement_index,
-			                    now_ms() - t0);
-			strata_error_move(&s->err, &keep);
-			dirty_way_out(&b, m->version, st->dir, i);
-			free(s->err.way_out);
-			s->err.way_out = strata_buf_detach(&b);
-			strata_reset_timeouts(s);
-			return rc;
-		}
+		if (rc < 0)
+			return stop_dirty(s, st, i, rc, t0);
 		i = j;
 		/* progress, so that a killed run goes on from here */
 		if (i < l->count && st->dir == STRATA_UP &&
@@ -491,6 +512,15 @@ int strata_step_no_tx_flag(const struct step *st)
 	return (st->m->pub.flags & bit) != 0;
 }
 
+/* A database that commits DDL at once (MySQL) runs every migration as a
+ * no-transaction section: a transaction around it would promise a
+ * rollback that cannot happen. */
+int strata_step_no_tx(const strata *s, const struct step *st)
+{
+	return strata_step_no_tx_flag(st) ||
+	       !(s->driver->caps & STRATA_CAP_TRANSACTIONAL_DDL);
+}
+
 /* Runs one prepared step: 0 done, 1 skipped, <0 failed. */
 int strata_run_step(strata *s, const struct step *st, const strata_stmt_list *l,
                     const unsigned char *alone, int dry)
@@ -504,7 +534,7 @@ int strata_run_step(strata *s, const struct step *st, const strata_stmt_list *l,
 		return 0;
 	}
 	t0 = now_ms();
-	if (strata_step_no_tx_flag(st) || alone || st->resume) {
+	if (strata_step_no_tx(s, st) || alone || st->resume) {
 		rc = step_no_tx(s, st, l, alone, t0);
 	} else {
 		unsigned seed = (unsigned)t0 ^ (unsigned)getpid();

@@ -65,7 +65,7 @@ int strata_scratch_open(strata *s, const char *url, struct scratch *sc)
 		                        sc->driver->name);
 	} else {
 		/* SQLite needs no connection to the user's database */
-		if (sc->driver->dialect == STRATA_DIALECT_POSTGRES &&
+		if (sc->driver->dialect != STRATA_DIALECT_SQLITE &&
 		    (rc = strata_session_connect(s)) < 0)
 			return rc;
 		if ((rc = sc->driver->scratch_create(s->conn, s->url, &sc->url,
@@ -96,8 +96,9 @@ int strata_scratch_open(strata *s, const char *url, struct scratch *sc)
 		for (const char **q =
 		         sc->driver->dialect == STRATA_DIALECT_POSTGRES
 		             ? fast_pg
-		             : fast;
-		     *q; q++)
+		         : sc->driver->dialect == STRATA_DIALECT_SQLITE ? fast
+		                                                        : NULL;
+		     q && *q; q++)
 			sc->driver->exec(sc->session->conn, *q, &off, &ignored);
 		strata_error_dispose(&ignored);
 	}

@@ -160,7 +160,7 @@ int strata_session_driver(strata *s, const struct strata_driver **out)
 	shown = strata_url_redact(s->url);
 	strata_error_set(&s->err, STRATA_EURL,
 	                 "unsupported database url '%s' (expected sqlite:PATH, "
-	                 "postgres:// or postgresql://)",
+	                 "postgres://, postgresql://, mysql:// or mariadb://)",
 	                 shown ? shown : "");
 	free(shown);
 	return STRATA_EURL;
@@ -247,6 +247,9 @@ int strata_session_split_section(strata *s, struct section sec,
 	if (d->dialect == STRATA_DIALECT_POSTGRES)
 		return strata_split_pg(out, sec.text, sec.start, sec.end,
 		                       sec.path, &s->err);
+	if (d->dialect == STRATA_DIALECT_MYSQL)
+		return strata_split_mysql(out, sec.text, sec.start, sec.end,
+		                          sec.path, &s->err);
 	if ((rc = strata_split_sqlite(out, sec.text, sec.start, sec.end,
 	                              sec.path, &s->err)) < 0 ||
 	    (rc = strata_sqlite_check(&s->sqlite_checker, out, sec.text,

@@ -18,6 +18,11 @@ int strata_schema_snapshot(strata *s, unsigned flags, char **out_text)
 	*out_text = NULL;
 	if ((rc = strata_session_connect(s)) < 0)
 		return rc;
+	if (s->driver->dialect == STRATA_DIALECT_MYSQL)
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "schema snapshots are not available for "
+		    "MySQL yet");
 	pg = s->driver->dialect == STRATA_DIALECT_POSTGRES;
 	strata_buf_printf(&b, "-- strata schema snapshot: %s\n",
 	                  pg ? "postgres" : "sqlite");

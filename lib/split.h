@@ -50,6 +50,22 @@ int strata_split_sqlite(strata_stmt_list *out, const char *text, size_t start,
                         size_t end, const char *path, strata_error *err);
 
 /*
+ * MySQL and MariaDB, the way the mysql client splits a script: ';' outside
+ * '...', "..." (backslash escapes) and `...`, '#' and '-- ' comments (a
+ * '--' needs a space or control character after it) and C-style comments.
+ * Executable comments (a C-style comment whose text starts with '!' or
+ * 'M!') stay part of their statement, even alone.  'DELIMITER xx' at the
+ * start of a statement changes the delimiter for what follows (for CREATE PROCEDURE / TRIGGER bodies); the
+ * directive is the client's, so it is not a statement.  An unterminated
+ * string, quoted name or comment, or a DELIMITER without a delimiter, is
+ * STRATA_ESYNTAX with its location, before anything runs: MySQL runs a
+ * migration statement by statement, so a late error would leave it half
+ * applied.  `out` as for strata_split_pg().
+ */
+int strata_split_mysql(strata_stmt_list *out, const char *text, size_t start,
+                       size_t end, const char *path, strata_error *err);
+
+/*
  * SQLite syntax check (sqlite_check.c): prepares each statement against an
  * empty in-memory database, reporting syntax errors as STRATA_ESYNTAX with
  * their location.  *cache holds that database between calls (start with
@@ -118,5 +134,13 @@ size_t strata_sql_skip_blank(const char *text, size_t from, size_t end,
  */
 int strata_stmt_list_push(strata_stmt_list *l, const char *text, size_t from,
                           size_t to, int nested_comments);
+
+/*
+ * The same without skipping anything at the start: `from` is already the
+ * statement's first token (MySQL's executable comments, which the skipping
+ * would take for plain ones).  Trailing whitespace is still cut.
+ */
+int strata_stmt_list_add(strata_stmt_list *l, const char *text, size_t from,
+                         size_t to);
 
 #endif

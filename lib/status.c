@@ -110,6 +110,8 @@ int strata_status_build(strata *s, const history *hin, strata_status **out)
 	}
 	im->pub.count = n;
 	im->pub.current_version = newest;
+	im->pub.atomic =
+	    !s->driver || (s->driver->caps & STRATA_CAP_TRANSACTIONAL_DDL) != 0;
 	for (i = 0; i < n && newest; i++) {
 		strata_status_entry *e = &im->pub.entries[i];
 		if (e->state == STRATA_STATE_PENDING &&

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql
 libpg-query-dev libprotobuf-c-dev libjansson-dev libssl-dev libcmocka-dev
-libinih-dev jq"
+libinih-dev jq libmariadb-dev mariadb-server mariadb-client"
 
 missing=""
 for p in $PKGS; do

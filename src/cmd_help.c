@@ -7,7 +7,8 @@
 static const char global_help[] =
     "Global options (before or after the command):\n"
     "  --url URL         database: sqlite:PATH, sqlite:///ABS/PATH, "
-    "postgres://...\n"
+    "postgres://...,\n"
+    "                    mysql://... (or mariadb://...)\n"
     "                    (default: $DATABASE_URL, then DATABASE_URL in "
     "./.env,\n"
     "                    then sqlite:strata.db)\n"

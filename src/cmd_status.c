@@ -18,6 +18,14 @@ static const char *state_color(strata_state st)
 	}
 }
 
+/* A dirty up whose file is the one that ran: up goes on where it stopped. */
+static int resumable(const strata_status_entry *e)
+{
+	return e->dirty_direction == STRATA_UP && e->migration &&
+	       e->db_checksum &&
+	       strcmp(e->db_checksum, e->migration->checksum) == 0;
+}
+
 static json_t *entry_json(const strata_status_entry *e)
 {
 	json_t *o = json_object();
@@ -87,7 +95,14 @@ static void print_table(struct cli *c, const strata_status *st)
 		if (e->state == STRATA_STATE_MISSING)
 			printf("    applied, but no file in the migrations "
 			       "directory has this version\n");
-		if (e->state == STRATA_STATE_DIRTY)
+		if (e->state == STRATA_STATE_DIRTY && resumable(e))
+			printf("    failed at statement %d outside a "
+			       "transaction: once the cause is fixed, 'strata "
+			       "up' goes on from it;\n    or repair by hand, "
+			       "then 'strata force %s' or 'strata force %s "
+			       "--pending'\n",
+			       e->failed_statement, e->version, e->version);
+		else if (e->state == STRATA_STATE_DIRTY)
 			printf("    failed at statement %d outside a "
 			       "transaction: repair, then 'strata force %s' or "
 			       "'strata force %s --pending'\n",
@@ -104,6 +119,10 @@ static void print_table(struct cli *c, const strata_status *st)
 			       strata_state_name((strata_state)k));
 	printf("; current version %s\n",
 	       st->current_version ? st->current_version : "none");
+	if (!st->atomic)
+		printf("MySQL commits DDL at once: a migration is not atomic. "
+		       "strata records each\nstatement done; after a failure, "
+		       "'strata up' goes on from the failed one.\n");
 }
 
 /*
@@ -172,6 +191,7 @@ static int status(struct cli *c, int argc, char **argv)
 		                    st->current_version
 		                        ? json_string(st->current_version)
 		                        : json_null());
+		json_object_set_new(doc, "atomic", json_boolean(st->atomic));
 		if (drifted >= 0) {
 			json_t *d = json_object();
 			json_object_set_new(d, "file",

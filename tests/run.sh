@@ -1,18 +1,24 @@
 #!/bin/bash
 # Runs every test suite and ends with one line "N passed, N failed".
-#   tests/run.sh [BUILD_DIR]        ONLY=test_name, SUITES="unit sqlite pg"
-# The PostgreSQL suites start their own server (tests/lib/pg.sh) and stop it.
+#   tests/run.sh [BUILD_DIR]   ONLY=test_name, SUITES="unit sqlite pg mysql"
+# The PostgreSQL and MariaDB suites start their own server (tests/lib/pg.sh,
+# tests/lib/mariadb.sh) and stop it.
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SUITES=${SUITES:-"unit sqlite pg"}
+SUITES=${SUITES:-"unit sqlite pg mysql"}
 export STRATA="$BUILD/strata" NO_COLOR=1
 TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/strata-tests.XXXXXX")
 RESULTS="$TEST_ROOT/results"
 : >"$RESULTS"
 export TEST_ROOT RESULTS
+# The generic CLI suites that also run on MySQL.  The others assume what it
+# lacks for now: transactional DDL (errors), lint and the question before
+# deleting data (lint_preflight, destructive), data copies and backups.
+MYSQL_GENERIC="up down status redo_goto json files url lock force backfill"
 cleanup() {
 	[ -n "${PG_STARTED:-}" ] && pg_stop
+	[ -n "${MY_STARTED:-}" ] && mariadb_stop
 	rm -rf "$TEST_ROOT"
 }
 trap cleanup EXIT INT TERM
@@ -45,10 +51,17 @@ run_cli_suite() {
 	export DB
 	for f in "$ROOT"/tests/cli/*.sh; do
 		[ -f "$f" ] || continue
-		# a file named *_pg.sh or *_sqlite.sh runs on that database only
+		# a file named *_pg.sh, *_sqlite.sh or *_mysql.sh runs on that
+		# database only; MySQL runs only the others in MYSQL_GENERIC
 		case "$(basename "$f")" in
 		*_pg.sh) [ "$DB" = pg ] || continue ;;
 		*_sqlite.sh) [ "$DB" = sqlite ] || continue ;;
+		*_mysql.sh) [ "$DB" = mysql ] || continue ;;
+		*) [ "$DB" != mysql ] ||
+			case " $MYSQL_GENERIC " in
+			*" $(basename "$f" .sh) "*) ;;
+			*) continue ;;
+			esac ;;
 		esac
 		( . "$ROOT/tests/lib/testlib.sh"; . "$f"; run_tests "$DB/$(basename "$f" .sh)" )
 	done
@@ -66,6 +79,21 @@ case " $SUITES " in *" pg "*)
 	else
 		echo "fail pg/server-start" >>"$RESULTS"
 		echo "  FAIL  pg: the PostgreSQL test server did not start (see above)"
+	fi ;;
+esac
+case " $SUITES " in *" mysql "*)
+	. "$ROOT/tests/lib/mariadb.sh"
+	if mariadb_start "$TEST_ROOT/my"; then
+		MY_STARTED=1
+		for t in "$BUILD"/tests/mysql_*_check; do
+			[ -x "$t" ] && STRATA_TEST_MYSQL_URL=$MYSQL_ADMIN_URL run_cmocka mysql "$t"
+		done
+		run_cli_suite mysql
+		mariadb_stop
+		MY_STARTED=
+	else
+		echo "fail mysql/server-start" >>"$RESULTS"
+		echo "  FAIL  mysql: the MariaDB test server did not start (see above)"
 	fi ;;
 esac
 

@@ -36,7 +36,7 @@ typedef void (*strata_message_fn)(void *data, const char *message);
 typedef int (*strata_tick_fn)(void *data);
 
 struct strata_driver {
-	const char *name;           /* "sqlite", "postgres" */
+	const char *name;           /* "sqlite", "postgres", "mysql" */
 	const char *const *schemes; /* NULL-terminated URL schemes */
 	unsigned caps;              /* STRATA_CAP_* */
 	strata_dialect dialect;     /* which statement splitter applies */
@@ -121,5 +121,6 @@ const struct strata_driver *strata_driver_find(const char *url);
 
 extern const struct strata_driver strata_driver_sqlite;
 extern const struct strata_driver strata_driver_postgres;
+extern const struct strata_driver strata_driver_mysql;
 
 #endif

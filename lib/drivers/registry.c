@@ -6,6 +6,7 @@
 static const struct strata_driver *const drivers[] = {
     &strata_driver_sqlite,
     &strata_driver_postgres,
+    &strata_driver_mysql,
 };
 
 const struct strata_driver *strata_driver_find(const char *url)

@@ -8,6 +8,7 @@ rows() {
 	sqlite) fill="WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $1)
 INSERT INTO t (id) SELECT i FROM g;" ;;
 	pg) fill="INSERT INTO t (id) SELECT g FROM generate_series(1, $1) g;" ;;
+	mysql) fill="INSERT INTO t (id) SELECT seq FROM seq_1_to_$1;" ;; # MariaDB's
 	esac
 	mig 001_t.up.sql "CREATE TABLE t (id bigint PRIMARY KEY, done bigint);
 $fill"

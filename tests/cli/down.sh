@@ -137,6 +137,12 @@ drop table nonexistent_table;'
 	assert_err "migrations/001_a.down.sql:3:1: error: "
 	assert_err "nonexistent_table"
 	assert_eq "$(hist_versions)" "001"
+	if [ "$DB" = mysql ]; then
+		# DDL commits at once: the first two drops stay done
+		assert_eq "$(table_exists a)$(table_exists b)" 00
+		assert_eq "$(sql "select state from strata_migrations")" dirty
+		return
+	fi
 	assert_eq "$(table_exists a)" 1
 	assert_eq "$(table_exists b)" 1
 }

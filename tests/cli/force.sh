@@ -203,6 +203,7 @@ drop table a;'
 }
 
 test_transactional_failure_is_not_dirty() {
+	[ "$DB" != mysql ] || return 0 # MySQL has no transactional DDL: up_mysql.sh
 	mig 001_a.up.sql 'create table a(id integer);
 insert into no_such_table values (1);'
 	st up

@@ -7,6 +7,7 @@ locked_migs() {
 	case "$DB" in
 	sqlite) slow="select count(*) from (with recursive c(x) as (select 1 union all select x + 1 from c where x < 200000) select x from c);" ;;
 	pg) slow="select pg_sleep(0.3);" ;;
+	mysql) slow="select sleep(0.3);" ;;
 	esac
 	mig 001_log.up.sql 'create table log(v text);'
 	mig 002_slow.up.sql "$slow

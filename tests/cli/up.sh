@@ -201,6 +201,7 @@ test_up_no_transaction_section() {
 	case "$DB" in
 	sqlite) stmt='vacuum;' ;;
 	pg) stmt='create index concurrently t_id on t(id);' ;;
+	mysql) stmt='create index t_id on t(id);' ;;
 	esac
 	mig 001_t.up.sql 'create table t(id integer);'
 	mig 002_nt.sql "-- strata:up

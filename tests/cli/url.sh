@@ -65,11 +65,11 @@ test_url_dotenv_only_from_current_directory() {
 
 test_url_unsupported_scheme() {
 	one_mig
-	st --url 'mysql://u:s3cret@h/db' up
+	st --url 'oracle://u:s3cret@h/db' up
 	assert_rc 1
-	assert_err "mysql"
+	assert_err "oracle"
 	assert_no "s3cret"
-	st --json --url 'mysql://u:s3cret@h/db' status
+	st --json --url 'oracle://u:s3cret@h/db' status
 	assert_rc 1
 	assert_json
 	assert_eq "$(jqv .ok)" false
@@ -80,10 +80,10 @@ test_url_unsupported_scheme() {
 
 test_url_unsupported_scheme_from_environment() {
 	one_mig
-	export DATABASE_URL='mysql://u:s3cret@h/db?password=s3cret'
+	export DATABASE_URL='oracle://u:s3cret@h/db?password=s3cret'
 	st up
 	assert_rc 1
-	assert_err "mysql"
+	assert_err "oracle"
 	assert_no "s3cret"
 }
 

@@ -2,8 +2,8 @@
 #
 # A test is a function named test_*; each runs in a subshell, in a fresh
 # empty directory, against a fresh database of the suite's kind ($DB is
-# "sqlite" or "pg").  Assertions exit the subshell on failure, so a test
-# passes only when it reaches its end.
+# "sqlite", "pg" or "mysql").  Assertions exit the subshell on failure, so a
+# test passes only when it reaches its end.
 #
 # Provided:   $STRATA   the binary          $URL   the test's database URL
 #             st ARGS   runs strata, keeping $out, $err and $rc
@@ -31,6 +31,9 @@ sql() {
 	case "$DB" in
 	sqlite) sqlite3 -batch "$TEST_DIR/test.db" "$1" ;;
 	pg) psql -X -q -A -t -v ON_ERROR_STOP=1 "$PG_TEST_URL" -c "$1" ;;
+	# || concatenates, as in the other two (only in these checks)
+	mysql) mariadb_admin "SET sql_mode = CONCAT(@@sql_mode, ',PIPES_AS_CONCAT');
+USE $MYSQL_TEST_DB; $1" | tr '\t' '|' ;;
 	esac
 }
 
@@ -51,6 +54,11 @@ _new_db() {
 			fail "cannot create test database"
 		PG_TEST_URL="postgresql:///$_dbname?host=$PGHOST_DIR&port=$PGPORT_NUM&user=$PGUSER_NAME"
 		URL="$PG_TEST_URL" ;;
+	mysql)
+		MYSQL_TEST_DB="t_$$_$(date +%s%N | tail -c 9)"
+		mariadb_admin "CREATE DATABASE $MYSQL_TEST_DB" >/dev/null ||
+			fail "cannot create test database"
+		URL="mysql://root@localhost/$MYSQL_TEST_DB?socket=$MYSQL_SOCKET" ;;
 	esac
 	export DATABASE_URL="$URL"
 }

@@ -79,7 +79,11 @@ static void test_driver_lookup(void **state)
 	                 &strata_driver_postgres);
 	assert_ptr_equal(strata_driver_find("postgresql://h/d"),
 	                 &strata_driver_postgres);
-	assert_null(strata_driver_find("mysql://h/d"));
+	assert_ptr_equal(strata_driver_find("mysql://h/d"),
+	                 &strata_driver_mysql);
+	assert_ptr_equal(strata_driver_find("mariadb://h/d"),
+	                 &strata_driver_mysql);
+	assert_null(strata_driver_find("oracle://h/d"));
 	assert_null(strata_driver_find("strata.db"));
 	assert_null(strata_driver_find("sqlitex:db"));
 }
