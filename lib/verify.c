@@ -272,6 +272,18 @@ int strata_verify(strata *s,
 		*out_failed = 0;
 	if ((rc = strata_status_read(s, &st)) < 0)
 		return rc;
+	/* the objects are read from a snapshot, the scripts' rows through
+	 * exec_rows: a driver without them cannot verify */
+	if (s->driver->dialect == STRATA_DIALECT_MYSQL ||
+	    !s->driver->exec_rows) {
+		rc = strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "strata verify is not available for %s yet",
+		    s->driver->dialect == STRATA_DIALECT_MYSQL
+		        ? "MySQL"
+		        : s->driver->name);
+		goto out;
+	}
 	if ((rc = current_schema(&V)) < 0)
 		goto out;
 	strata_expect_init(&V.x, s->driver->dialect == STRATA_DIALECT_POSTGRES,

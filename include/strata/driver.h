@@ -60,10 +60,11 @@ struct strata_driver {
 	             const char *const *params, strata_row_fn fn, void *data,
 	             strata_error *err);
 
-	/* Must provide: exec() of one statement that may return rows (a
+	/* May provide: exec() of one statement that may return rows (a
 	 * verify script's): they go to `fn` as query() hands them over, and
 	 * a non-zero return from fn stops the rows (exec_rows then returns
-	 * that value).  Watched and cancelled like exec(). */
+	 * that value).  Watched and cancelled like exec().  Without it there
+	 * is no strata verify. */
 	int (*exec_rows)(strata_conn *c, const char *sql, strata_row_fn fn,
 	                 void *data, long *err_offset, strata_error *err);
 
