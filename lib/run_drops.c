@@ -174,7 +174,7 @@ int strata_backup_drops(strata *s, const struct step *st, const char *sql)
 			s->driver->query(s->conn, pk_q, 1, &param, text_row,
 			                 &pk, &scratch);
 			if (!pk.len)
-				strata_buf_puts(&pk, "ctid::text AS ctid");
+				strata_buf_puts(&pk, "ctid::text AS row_ctid");
 		}
 		strata_buf_puts(&q, "CREATE TABLE strata_backup.");
 		lint_put_ident_pg(&q, name.ptr);

@@ -94,6 +94,20 @@ test_destructive_asks_on_a_terminal() {
 	assert_eq "$(table_exists t)" 0
 }
 
+# A table without a primary key: the copy of a column keeps each row's
+# ctid, under a name of its own (a column may not be called ctid).
+test_destructive_drop_column_without_primary_key() {
+	[ "$DB" = pg ] || return 0
+	sql "CREATE TABLE loose (n int, note text)"
+	sql "INSERT INTO loose VALUES (1, 'a'), (2, 'b')"
+	mig 001_drop.up.sql "ALTER TABLE loose DROP COLUMN note;"
+	mig 001_drop.down.sql "ALTER TABLE loose ADD COLUMN note text;"
+	st up --allow-destructive
+	assert_rc 0
+	assert_err "kept a copy of 'loose.note' in strata_backup.001_loose_note before the drop"
+	assert_eq "$(sql "SELECT count(row_ctid), string_agg(note, ',' ORDER BY note) FROM strata_backup.\"001_loose_note\"")" "2|a,b"
+}
+
 # PostgreSQL keeps a copy of what an up drops, in strata_backup (SQLite's
 # copies: destructive_sqlite.sh).
 test_destructive_drops_keep_a_copy() {
