@@ -83,6 +83,8 @@ typedef struct strata_migration {
 #define STRATA_MIG_SINGLE_FILE (1u << 0) /* up and down in one file */
 #define STRATA_MIG_UP_NO_TX    (1u << 1) /* up runs outside a transaction */
 #define STRATA_MIG_DOWN_NO_TX  (1u << 2) /* down runs outside a transaction */
+/* from a forward-only tool (Flyway, Supabase): no down is no oversight */
+#define STRATA_MIG_FORWARD_ONLY (1u << 3)
 
 typedef enum strata_direction {
 	STRATA_UP = 0,
@@ -156,6 +158,9 @@ typedef struct strata_config {
 	 * "<database file>.strata-backup", attached under that name.
 	 * Non-zero turns that off. */
 	int no_data_backup;
+	/* The format of the migration files: NULL or "auto" to detect it
+	 * from the directory, else a name strata_format_id() knows. */
+	const char *format;
 } strata_config;
 
 /* A copy kept in strata_backup, for strata_backups_list(). */
@@ -190,6 +195,29 @@ char *strata_url_redact(const char *url);
 int strata_migrations_load(strata *s);
 size_t strata_migrations_count(const strata *s);
 const strata_migration *strata_migrations_get(const strata *s, size_t i);
+
+/*
+ * Migration file formats: strata's own and the other tools' it reads.
+ * Versions compare as each tool orders them: numbers, or Flyway's tuples
+ * ("1.2" < "1.10"), see docs/file-format.md.
+ */
+typedef enum strata_format {
+	STRATA_FORMAT_AUTO = 0, /* detect from the directory */
+	STRATA_FORMAT_STRATA,
+	STRATA_FORMAT_GOLANG_MIGRATE, /* <n>_<name>.up.sql / .down.sql */
+	STRATA_FORMAT_DBMATE,         /* -- migrate:up / -- migrate:down */
+	STRATA_FORMAT_GOOSE,          /* -- +goose Up / Down */
+	STRATA_FORMAT_FLYWAY,         /* V<ver>__<desc>.sql, U<ver>__ */
+	STRATA_FORMAT_DIESEL,         /* <version>_<name>/up.sql, down.sql */
+	STRATA_FORMAT_SUPABASE        /* <version>_<name>.sql, forward only */
+} strata_format;
+
+/* The format named `name` ("goose", "gm" for golang-migrate, ...), or -1. */
+int strata_format_id(const char *name);
+/* Its canonical name ("golang-migrate"); a static string. */
+const char *strata_format_name(int format);
+/* The format the directory was loaded in (after strata_migrations_load). */
+int strata_migrations_format(const strata *s);
 
 #define STRATA_NEW_SEQ         (1u << 0) /* zero-padded sequence version */
 #define STRATA_NEW_SINGLE_FILE (1u << 1) /* one file with both sections */

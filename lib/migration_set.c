@@ -27,21 +27,36 @@ struct found {
 	enum kind kind;
 };
 
+/*
+ * Versions compare as tuples of numbers separated by '.' or '_' (Flyway's
+ * "1.2.10"), each part by its value: leading zeros do not count, and a
+ * missing part is 0, as in Flyway ("1" == "1.0").  A plain string of
+ * digits is a one-part tuple, so every tool's numeric order is this one.
+ */
 int strata_version_cmp(const char *a, const char *b)
 {
-	size_t la, lb;
-	int c;
+	while (*a || *b) {
+		size_t la = strcspn(a, "._"), lb = strcspn(b, "._");
+		const char *pa = a, *pb = b;
+		size_t za = la, zb = lb;
+		int c;
 
-	while (*a == '0' && a[1])
-		a++;
-	while (*b == '0' && b[1])
-		b++;
-	la = strlen(a);
-	lb = strlen(b);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	c = strcmp(a, b);
-	return c < 0 ? -1 : c > 0;
+		while (za && *pa == '0')
+			pa++, za--;
+		while (zb && *pb == '0')
+			pb++, zb--;
+		if (za != zb)
+			return za < zb ? -1 : 1;
+		if ((c = memcmp(pa, pb, za)))
+			return c < 0 ? -1 : 1;
+		a += la;
+		b += lb;
+		if (*a)
+			a++;
+		if (*b)
+			b++;
+	}
+	return 0;
 }
 
 int strata_migration_name_valid(const char *name)
@@ -102,7 +117,7 @@ static char *path_join(const char *dir, const char *file)
 }
 
 /* Reads a whole file; removes a UTF-8 byte order mark. */
-static int read_text(const char *path, char **out, size_t *out_len,
+int strata_read_text(const char *path, char **out, size_t *out_len,
                      strata_error *err)
 {
 	strata_buf b = STRATA_BUF_INIT;
@@ -155,6 +170,7 @@ void strata_migration_file_dispose(struct migration_file *m)
 	free(m->up_path);
 	free(m->down_path);
 	free(m->checksum);
+	free(m->blocks);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -168,7 +184,7 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	int rc;
 	char sum[65];
 
-	if ((rc = read_text(m->up_path, &m->up_text, &len, err)) < 0)
+	if ((rc = strata_read_text(m->up_path, &m->up_text, &len, err)) < 0)
 		return rc;
 	if (m->pub.flags & STRATA_MIG_SINGLE_FILE) {
 		if ((rc = strata_sections_find(m, len, err)) < 0)
@@ -177,16 +193,16 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 		m->up_start = 0;
 		m->up_end = len;
 		if (m->down_path) {
-			if ((rc = read_text(m->down_path, &m->down_text, &len,
-			                    err)) < 0)
+			if ((rc = strata_read_text(m->down_path, &m->down_text,
+			                           &len, err)) < 0)
 				return rc;
 			m->down_start = 0;
 			m->down_end = len;
 		}
 	}
 	if (m->verify_path && !m->verify_text) {
-		if ((rc = read_text(m->verify_path, &m->verify_text, &len,
-		                    err)) < 0)
+		if ((rc = strata_read_text(m->verify_path, &m->verify_text,
+		                           &len, err)) < 0)
 			return rc;
 		m->verify_start = 0;
 		m->verify_end = len;
@@ -248,7 +264,7 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 		if (!(m->down_path = strdup(path)))
 			return strata_error_set(err, STRATA_ENOMEM,
 			                        "out of memory");
-		if ((rc = read_text(path, &m->down_text, &len, err)) < 0)
+		if ((rc = strata_read_text(path, &m->down_text, &len, err)) < 0)
 			return rc;
 		m->down_end = len;
 		if (!(m->up_text = strdup("")) || !(m->up_path = strdup(path)))
@@ -289,7 +305,7 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 			free(down);
 	} else {
 		size_t len;
-		if ((rc = read_text(path, &m->up_text, &len, err)) < 0)
+		if ((rc = strata_read_text(path, &m->up_text, &len, err)) < 0)
 			return rc;
 		if (strata_has_up_marker(m->up_text, len))
 			m->pub.flags |= STRATA_MIG_SINGLE_FILE;
@@ -454,6 +470,17 @@ int strata_migrations_load(strata *s)
 	int rc;
 
 	strata_session_migrations_clear(s);
+	s->format_used = s->format;
+	if (s->format_used == STRATA_FORMAT_AUTO &&
+	    (rc = strata_format_detect(s->dir, &s->format_used, &s->err)) < 0)
+		return rc;
+	if (s->format_used != STRATA_FORMAT_STRATA) {
+		if ((rc = strata_formats_load(s)) < 0)
+			strata_session_migrations_clear(s);
+		else
+			s->loaded = 1;
+		return rc;
+	}
 	if ((rc = list_dir(s->dir, &f, &n, &s->err)) < 0)
 		return rc;
 	if (strata_hasher_new(&hasher) < 0) {

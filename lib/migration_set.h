@@ -31,6 +31,26 @@ int strata_migration_file_load(struct migration_file *m, const char *path,
 
 void strata_migration_file_dispose(struct migration_file *m);
 
+/* Reads a whole file (caller frees *out); removes a UTF-8 byte order mark
+ * and refuses a NUL byte. */
+int strata_read_text(const char *path, char **out, size_t *out_len,
+                     strata_error *err);
+
+/* ---- migration_formats.c: the other tools' formats ---- */
+
+/* The format of the files in `dir` (STRATA_FORMAT_*): by their names and
+ * their marker lines; files of two formats are refused. */
+int strata_format_detect(const char *dir, int *out, strata_error *err);
+
+/* Loads s->dir in the format s->format_used (not strata's own) into
+ * s->migs, sorted by version.  On failure the caller clears s->migs. */
+int strata_formats_load(strata *s);
+
+/* Splits a section of m that has blocks kept whole (goose's
+ * StatementBegin/StatementEnd): the dialect's splitter between them. */
+int strata_split_blocks(strata *s, const struct migration_file *m,
+                        struct section sec, struct strata_stmt_list *out);
+
 /* ---- migration_sections.c: sections and directives ---- */
 
 /* What a section's directives say. */

@@ -113,6 +113,13 @@ int strata_open(strata **out, const strata_config *cfg)
 	if ((rc = set_table(s, cfg->table ? cfg->table : "strata_migrations")) <
 	    0)
 		return rc;
+	if (cfg->format && (s->format = strata_format_id(cfg->format)) < 0)
+		return strata_error_set(
+		    &s->err, STRATA_EUSAGE,
+		    "unknown migration format '%s' (known: strata, "
+		    "golang-migrate or gm, dbmate, goose, flyway, diesel, "
+		    "supabase, auto)",
+		    cfg->format);
 	return 0;
 }
 
@@ -232,6 +239,9 @@ void strata_session_progress(strata *s, const strata_migration *m,
 int strata_session_split(strata *s, const struct migration_file *m,
                          strata_direction dir, strata_stmt_list *out)
 {
+	if (m->nblocks)
+		return strata_split_blocks(s, m, migration_section(m, dir),
+		                           out);
 	return strata_session_split_section(s, migration_section(m, dir), out);
 }
 

@@ -26,6 +26,10 @@ struct migration_file {
 	char *verify_path, *verify_text; /* verify_path owned */
 	size_t verify_start, verify_end;
 	int verify_lock_timeout_ms, verify_statement_timeout_ms; /* -1: none */
+	/* byte ranges of up_text run as one statement each, never split
+	 * (goose's StatementBegin/End): start, end pairs; owned, NULL: none */
+	size_t *blocks;
+	size_t nblocks;
 };
 
 /* One direction's section of a migration, as a view. */
@@ -99,6 +103,8 @@ struct strata {
 		int broken;          /* looking failed once: stop looking */
 	} watch;
 
+	int format;      /* STRATA_FORMAT_*: asked for (AUTO: detect) */
+	int format_used; /* the one the files were loaded in */
 	struct migration_file *migs; /* owned, sorted by version */
 	size_t nmigs;
 	int loaded;

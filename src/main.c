@@ -166,6 +166,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "qvho:", longopts, NULL)) != -1) {
 		if (ch == 'o')
 			ch = OPT_OUTPUT;
+		/* --format NAME of a migration format is global; lint's
+		 * --format text|json|github names its output's */
+		if (ch == OPT_FORMAT && strata_format_id(optarg) >= 0) {
+			c->files_format = optarg;
+			continue;
+		}
 		if (ch >= OPT_TO && !allowed(c->cmd, ch)) {
 			out_usage_error(c, "'%s' does not take --%s",
 			                c->cmd->name, option_name(ch));
@@ -284,10 +290,14 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			else if (!strcmp(optarg, "github"))
 				c->format = FORMAT_GITHUB;
 			else {
-				out_usage_error(c,
-				                "--format takes text, json or "
-				                "github, not '%s'",
-				                optarg);
+				out_usage_error(
+				    c,
+				    "--format takes a migration format "
+				    "(strata, golang-migrate, dbmate, "
+				    "goose, flyway, diesel, supabase) or "
+				    "lint's text, json or github, not "
+				    "'%s'",
+				    optarg);
 				return -1;
 			}
 			break;
@@ -402,6 +412,11 @@ static int open_session(struct cli *c, int need_url)
 	cfg.url = url;
 	if (c->dir)
 		cfg.dir = c->dir;
+	else if (c->cmd != &cmd_new && access("migrations", F_OK) != 0 &&
+	         access("supabase/migrations", F_OK) == 0)
+		/* a Supabase project keeps its migrations there */
+		cfg.dir = "supabase/migrations";
+	cfg.format = c->files_format;
 	if (c->table)
 		cfg.table = c->table;
 	cfg.lock_wait_ms = c->lock_wait_s * 1000;

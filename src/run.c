@@ -66,10 +66,13 @@ int parse_count(struct cli *c, const char *arg, int *out)
 
 int parse_version(struct cli *c, const char *arg)
 {
-	if (!*arg || strspn(arg, "0123456789") != strlen(arg)) {
+	/* digits, or Flyway's dotted tuples ("1.2.3", "1_2") */
+	if (!*arg || strspn(arg, "0123456789._") != strlen(arg) ||
+	    !strchr("0123456789", arg[0]) ||
+	    !strchr("0123456789", arg[strlen(arg) - 1])) {
 		out_usage_error(c,
-		                "'%s' is not a version (digits only, like "
-		                "20260105093000 or 000003)",
+		                "'%s' is not a version (digits like "
+		                "20260105093000 or 000003, or Flyway's 1.2.3)",
 		                arg);
 		return -1;
 	}

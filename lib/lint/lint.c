@@ -678,7 +678,8 @@ static int lint_migration(struct lint *L, const struct migration_file *m,
 			            "the up section is %zu bytes: consider "
 			            "splitting it into smaller migrations",
 			            m->up_end - m->up_start);
-		if (!m->down_text && !(fl & STRATA_MIG_LOOSE)) {
+		if (!m->down_text &&
+		    !(fl & (STRATA_MIG_LOOSE | STRATA_MIG_FORWARD_ONLY))) {
 			if (fl & STRATA_MIG_SINGLE_FILE)
 				lint_help(L,
 				          "-- strata:down\n-- the statements "

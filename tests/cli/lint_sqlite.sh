@@ -169,7 +169,7 @@ test_lint_strata_ini_sets_severity_and_dialect() {
 test_lint_usage_errors() {
 	st lint --format xml
 	assert_rc 2
-	assert_err "--format takes text, json or github, not 'xml'"
+	assert_err "or lint's text, json or github, not 'xml'"
 	st lint --dialect oracle
 	assert_rc 2
 	assert_err "--dialect takes postgres or sqlite"

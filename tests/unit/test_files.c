@@ -223,8 +223,22 @@ static void test_duplicates_and_orphans(void **state)
 	expect_refusal("down migration without an up migration", 0, 0);
 	teardown(state);
 	setup(state);
+	/* next to strata's own files, a name strata refuses is a typo */
+	put("1_a.sql", "-- strata:up\nSELECT 1;\n");
 	put("3_X.up.sql", "SELECT 1;\n");
 	expect_refusal("cannot parse migration file name", 0, 0);
+	teardown(state);
+	setup(state);
+	/* alone, it is golang-migrate's, which takes any name */
+	{
+		strata *s;
+		put("3_X.up.sql", "SELECT 1;\n");
+		assert_int_equal(load(&s), 0);
+		assert_int_equal(strata_migrations_format(s),
+		                 STRATA_FORMAT_GOLANG_MIGRATE);
+		assert_string_equal(strata_migrations_get(s, 0)->name, "X");
+		strata_free(s);
+	}
 }
 
 /* The text of a section of the loaded migration i. */
