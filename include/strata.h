@@ -350,6 +350,27 @@ void strata_interrupt(strata *s);
 int strata_force(strata *s, const char *version, int applied);
 
 /*
+ * Takes over a database another tool migrated: reads that tool's history
+ * table (`from`: a STRATA_FORMAT_* other than strata's; AUTO: the tool of
+ * the files' format) and records each version it says is applied in
+ * strata's history, with the file's current checksum, running no SQL of
+ * any migration.  The other tool's table is left as it is.  Refused, with
+ * nothing recorded, when its history names a version no file has
+ * (STRATA_EMISSING), when golang-migrate's is dirty (STRATA_EDIRTY), or
+ * when there is no such table (STRATA_ENOTFOUND).  *out_count: the rows
+ * added (versions strata already records are left alone).
+ */
+int strata_adopt(strata *s, int from, size_t *out_count);
+
+/*
+ * For a database no tool managed, whose schema is already what the
+ * migrations up to `version` make: records them applied without running
+ * them.  Refused once strata's history has any row (STRATA_EUSAGE) or
+ * when no file has `version` (STRATA_ENOTFOUND).
+ */
+int strata_baseline(strata *s, const char *version, size_t *out_count);
+
+/*
  * Lists the copies kept in strata_backup by name (the version first, so
  * oldest first); fn's argument is valid during the call.  SQLite: the
  * tables of "<database file>.strata-backup", attached as strata_backup;

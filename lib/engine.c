@@ -328,6 +328,16 @@ static void end_run(strata *s, int locked, strata_status *st)
 	}
 }
 
+int strata_run_begin(strata *s, int *locked, strata_status **st)
+{
+	return begin_run(s, 0, locked, st);
+}
+
+void strata_run_end(strata *s, int locked, strata_status *st)
+{
+	end_run(s, locked, st);
+}
+
 /*
  * PostgreSQL: which statements of a section that runs in a transaction
  * cannot (CREATE INDEX CONCURRENTLY, VACUUM, ...), found by the parser,

@@ -21,6 +21,12 @@ struct step {
 	int resume;  /* going on with a dirty up: its history row is there */
 };
 
+/* ---- engine.c: a run's setup, for what changes only the history
+ * (force, adopt.c): files loaded, connected, the run lock taken, the
+ * history table there and read into *st.  strata_run_end undoes it. ---- */
+int strata_run_begin(strata *s, int *locked, strata_status **st);
+void strata_run_end(strata *s, int locked, strata_status *st);
+
 /* ---- run_step.c: running one step ---- */
 
 void strata_rollback(strata *s); /* ROLLBACK, its own failure ignored */

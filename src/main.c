@@ -13,10 +13,10 @@
 #include "cli.h"
 
 const struct command *const commands[] = {
-    &cmd_new,    &cmd_up,   &cmd_down,    &cmd_redo,    &cmd_goto,
-    &cmd_status, &cmd_test, &cmd_explain, &cmd_verify,  &cmd_lint,
-    &cmd_dump,   &cmd_diff, &cmd_backups, &cmd_restore, &cmd_version,
-    &cmd_force,  &cmd_help, NULL,
+    &cmd_new,    &cmd_up,    &cmd_down,     &cmd_redo,    &cmd_goto,
+    &cmd_status, &cmd_test,  &cmd_explain,  &cmd_verify,  &cmd_lint,
+    &cmd_dump,   &cmd_diff,  &cmd_backups,  &cmd_restore, &cmd_version,
+    &cmd_force,  &cmd_adopt, &cmd_baseline, &cmd_help,    NULL,
 };
 
 enum {
@@ -171,6 +171,16 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		if (ch == OPT_FORMAT && strata_format_id(optarg) >= 0) {
 			c->files_format = optarg;
 			continue;
+		}
+		if (ch == OPT_FORMAT && !allowed(c->cmd, ch)) {
+			out_usage_error(
+			    c,
+			    "--format takes a migration format "
+			    "(strata, golang-migrate or gm, dbmate, "
+			    "goose, flyway, diesel, supabase, auto), "
+			    "not '%s'",
+			    optarg);
+			return -1;
 		}
 		if (ch >= OPT_TO && !allowed(c->cmd, ch)) {
 			out_usage_error(c, "'%s' does not take --%s",
