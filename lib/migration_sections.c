@@ -244,6 +244,7 @@ int strata_sections_find(struct migration_file *m, size_t len,
 		    "a '-- strata:verify' section, and a verify script '%s': "
 		    "keep one",
 		    m->verify_path);
+	m->head_end = at[0];
 	m->up_start = body[0];
 	m->up_end = section_end(at, 0, len);
 	if (at[1] != (size_t)-1) {
@@ -276,4 +277,18 @@ int strata_has_up_marker(const char *t, size_t len)
 		p = eol + 1;
 	}
 	return 0;
+}
+
+size_t strata_head_other_directive(const char *t, size_t end)
+{
+	for (size_t p = 0; p < end;) {
+		size_t eol = line_end(t, p, end), wlen;
+		size_t w = directive_at(t, p, eol, &wlen);
+		if (w != (size_t)-1 && !word_is(t, w, wlen, "no-transaction") &&
+		    !word_is(t, w, wlen, "ignore") &&
+		    !word_is(t, w, wlen, "ignore-file"))
+			return w - 7;
+		p = eol + 1;
+	}
+	return (size_t)-1;
 }

@@ -174,6 +174,34 @@ void strata_migration_file_dispose(struct migration_file *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * A single file's head, before '-- strata:up': a '-- strata:no-transaction'
+ * there is the up section's.  It is outside the checksum so that a file
+ * converted from a tool that says it outside the up section (goose's NO
+ * TRANSACTION, dbmate's 'migrate:up transaction:false') keeps the checksum
+ * of its up section.  Other directives belong in a section.
+ */
+static int head_directives(struct migration_file *m, struct section_opts *up,
+                           strata_error *err)
+{
+	struct section_opts h;
+	const char *t = m->up_text;
+	size_t at;
+	int rc;
+
+	if ((rc = strata_section_directives(m->up_path, t, 0, m->head_end, 0,
+	                                    &h, err)) < 0)
+		return rc;
+	if ((at = strata_head_other_directive(t, m->head_end)) != (size_t)-1)
+		return strata_error_at(
+		    err, STRATA_EFORMAT, m->up_path, t, at,
+		    "only 'strata:no-transaction' (for the up section) and "
+		    "lint's 'strata:ignore-file' go before '-- strata:up': "
+		    "put this one in its section");
+	up->no_tx |= h.no_tx;
+	return 0;
+}
+
 /* Reads the files of one migration and fills in everything else. */
 static int migration_read(struct migration_file *m, strata_hasher *hasher,
                           strata_error *err)
@@ -209,6 +237,8 @@ static int migration_read(struct migration_file *m, strata_hasher *hasher,
 	}
 	if ((rc = strata_section_directives(m->up_path, m->up_text, m->up_start,
 	                                    m->up_end, 0, &up, err)) < 0)
+		return rc;
+	if (m->head_end && (rc = head_directives(m, &up, err)) < 0)
 		return rc;
 	if (m->down_text && (rc = strata_section_directives(
 	                         m->down_path, m->down_text, m->down_start,

@@ -78,6 +78,10 @@ int strata_sections_find(struct migration_file *m, size_t len,
 
 /* Whether the text has a "-- strata:up" line. */
 int strata_has_up_marker(const char *t, size_t len);
+
+/* In t[0, end): where the first '-- strata:' line other than
+ * no-transaction, ignore and ignore-file starts, or (size_t)-1. */
+size_t strata_head_other_directive(const char *t, size_t end);
 void strata_session_migrations_clear(strata *s);
 
 #endif

@@ -242,6 +242,53 @@ drop table x;'
 	assert_re "^001 +x +pending"
 }
 
+test_files_no_transaction_before_up_marker_is_the_up_sections() {
+	# before '-- strata:up' (as strata convert writes goose's NO
+	# TRANSACTION): the up runs outside a transaction, so a failure leaves
+	# the first statement done and the migration dirty; and the line is
+	# outside the checksum
+	[ "$DB" != mysql ] || return 0 # every MySQL migration is so
+	mig 001_x.sql '-- strata:up
+create table x(id integer);
+-- strata:down
+drop table x;'
+	st up
+	assert_rc 0
+	mig 001_x.sql '-- strata:no-transaction
+-- strata:up
+create table x(id integer);
+-- strata:down
+drop table x;'
+	st status
+	assert_rc 0
+	assert_no "modified"
+	mig 002_y.sql '-- strata:no-transaction
+-- strata:up
+create table y(id integer);
+insert into no_such_table values (1);'
+	st up
+	assert_rc 1
+	assert_eq "$(table_exists y)" 1
+	st status
+	assert_re "^002 +y +dirty"
+}
+
+test_files_only_no_transaction_before_up_marker() {
+	mig 001_x.sql '-- strata:lock-timeout 1s
+-- strata:up
+create table x(id integer);'
+	st up
+	assert_rc 1
+	assert_err "migrations/001_x.sql:1:4: error: only 'strata:no-transaction' (for the up section) and lint's 'strata:ignore-file' go before '-- strata:up'"
+	mig 001_x.sql '-- strata:no-transactoin
+-- strata:up
+create table x(id integer);'
+	st up
+	assert_rc 1
+	assert_err "unknown directive 'strata:no-transactoin'"
+	assert_eq "$(table_exists x)" 0
+}
+
 test_files_version_14_digit_timestamp_and_seq_mixed_sort() {
 	mig 000001_a.up.sql 'create table a(id integer);'
 	mig 20260105093000_b.up.sql 'create table b(id integer);'
