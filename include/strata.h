@@ -363,6 +363,38 @@ int strata_force(strata *s, const char *version, int applied);
 int strata_adopt(strata *s, int from, size_t *out_count);
 
 /*
+ * One step of strata_convert(): `from` (a file of the other tool) becomes
+ * `to`, renamed as it is (rewritten 0) or written with a new text
+ * (rewritten 1: the tool's markers made strata's, pairs with a
+ * no-transaction setting made one file); to NULL: `from` goes, its content
+ * is in another file now.  note: NULL, or what else changed.  Valid during
+ * the call.  The up section's bytes change only when a pair's up file
+ * without a final newline becomes a single file (checksum_changed).
+ */
+typedef struct strata_convert_step {
+	const char *from, *to, *note;
+	int rewritten;
+	int checksum_changed; /* the up section's bytes are not the same */
+} strata_convert_step;
+
+typedef void (*strata_convert_fn)(const strata_convert_step *st, void *data);
+
+/*
+ * Rewrites the migrations directory of another tool (its format detected,
+ * or strata_config.format) in strata's format, in place, keeping every
+ * version and the up sections' bytes, so their checksums stay.  Everything
+ * is checked before the first file changes: a target name that exists
+ * (STRATA_EEXISTS, nothing is ever overwritten), a Flyway version with a
+ * dot (STRATA_EFORMAT: strata's versions are digits; all such files
+ * named), a goose StatementBegin/End block that strata's splitter (for the
+ * session's URL, when it has one) would not keep as one statement.  With
+ * dry_run, fn sees the steps and nothing changes.  A directory already in
+ * strata's format converts nothing.  *out_count: the steps.
+ */
+int strata_convert(strata *s, int dry_run, strata_convert_fn fn, void *data,
+                   size_t *out_count);
+
+/*
  * For a database no tool managed, whose schema is already what the
  * migrations up to `version` make: records them applied without running
  * them.  Refused once strata's history has any row (STRATA_EUSAGE) or

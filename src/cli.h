@@ -62,7 +62,7 @@ struct command {
 extern const struct command cmd_new, cmd_up, cmd_down, cmd_redo, cmd_goto,
 	cmd_status, cmd_version, cmd_force, cmd_help, cmd_lint, cmd_backups,
 	cmd_restore, cmd_dump, cmd_diff, cmd_test, cmd_explain, cmd_verify,
-	cmd_adopt, cmd_baseline;
+	cmd_adopt, cmd_baseline, cmd_convert;
 extern const struct command *const commands[];
 
 /* output.c */

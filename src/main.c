@@ -16,7 +16,8 @@ const struct command *const commands[] = {
     &cmd_new,    &cmd_up,    &cmd_down,     &cmd_redo,    &cmd_goto,
     &cmd_status, &cmd_test,  &cmd_explain,  &cmd_verify,  &cmd_lint,
     &cmd_dump,   &cmd_diff,  &cmd_backups,  &cmd_restore, &cmd_version,
-    &cmd_force,  &cmd_adopt, &cmd_baseline, &cmd_help,    NULL,
+    &cmd_force,  &cmd_adopt, &cmd_baseline, &cmd_convert, &cmd_help,
+    NULL,
 };
 
 enum {
@@ -419,7 +420,9 @@ static int open_session(struct cli *c, int need_url)
 	char *url = need_url ? resolve_url(c, &defaulted) : NULL;
 
 	strata_config_init(&cfg);
-	cfg.url = url;
+	/* convert checks goose blocks with the splitter of the database
+	 * named, never with the default's */
+	cfg.url = c->cmd == &cmd_convert && defaulted ? NULL : url;
 	if (c->dir)
 		cfg.dir = c->dir;
 	else if (c->cmd != &cmd_new && access("migrations", F_OK) != 0 &&
@@ -449,7 +452,7 @@ static int open_session(struct cli *c, int need_url)
 	 * only reads files; test and explain work on a scratch database) */
 	if (defaulted && !c->quiet && c->cmd != &cmd_lint &&
 	    c->cmd != &cmd_test && c->cmd != &cmd_explain &&
-	    access(DEFAULT_DB_FILE, F_OK) != 0)
+	    c->cmd != &cmd_convert && access(DEFAULT_DB_FILE, F_OK) != 0)
 		fprintf(stderr,
 		        "strata: no database given (--url, DATABASE_URL or "
 		        ".env): creating the embedded default %s\n",

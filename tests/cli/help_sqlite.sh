@@ -1,7 +1,7 @@
 # help, usage errors (exit 2) and global options
 . "$(dirname "${BASH_SOURCE[0]}")/../fixtures/cli_helpers.sh"
 
-commands="new up down redo goto status version force help verify adopt baseline"
+commands="new up down redo goto status version force help verify adopt baseline convert"
 
 test_help_lists_every_command() {
 	st help
@@ -197,7 +197,7 @@ insert into no_such_table values (1);'
 test_help_json_lists_commands() {
 	st help --json
 	assert_rc 0
-	assert_eq "$(printf '%s' "$out" | jq -r '.commands | length')" 19
+	assert_eq "$(printf '%s' "$out" | jq -r '.commands | length')" 20
 	assert_eq "$(printf '%s' "$out" | jq -r '.commands[1].name')" up
 	st --json help status
 	assert_rc 0
