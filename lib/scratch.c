@@ -39,6 +39,7 @@ static int open_session(strata *s, const char *url, strata **out)
 	cfg.statement_timeout_ms = s->statement_timeout_ms;
 	cfg.lock_tries = s->lock_tries;
 	cfg.no_data_backup = 1;
+	cfg.format = strata_format_name(s->format); /* "auto" when none */
 	cfg.on_event = forward_event;
 	cfg.event_data = s;
 	rc = strata_open(out, &cfg);

@@ -15,7 +15,9 @@ enum { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_GITHUB };
 struct cli {
 	/* global options */
 	const char *url, *dir, *table;
-	const char *files_format; /* --format NAME of the migration files */
+	const char *files_format; /* --format NAME of the migration files,
+	                             or strata.ini's format = NAME */
+	char *ini_format;         /* owned: strata.ini's format */
 	int json, quiet, verbose, color, lock_wait_s;
 	/* command options; each command accepts only its own (main.c) */
 	const char *to;

@@ -184,6 +184,23 @@ static int run_line(void *data, const char *section, const char *name,
 
 	if (!strcmp(section, "dump") && !st->failed)
 		return dump_line(st, name, value);
+	if (!*section && !strcmp(name, "format") && !st->failed) {
+		/* the migration files' format; --format wins */
+		if (strata_format_id(value) < 0) {
+			fprintf(
+			    stderr,
+			    "strata: strata.ini: 'format = %s': expected "
+			    "auto, strata, golang-migrate (gm), dbmate, goose, "
+			    "flyway, diesel or supabase\n",
+			    value);
+			st->failed = 1;
+		} else if (!c->files_format) {
+			free(c->ini_format);
+			c->ini_format = strdup(value);
+			c->files_format = c->ini_format;
+		}
+		return 1;
+	}
 	if (strcmp(section, "run") != 0 || st->failed)
 		return 1;
 	if (!strcmp(name, "lock-timeout") ||

@@ -509,6 +509,7 @@ int main(int argc, char **argv)
 	}
 	if (c.cmd != &cmd_help && load_run_config(&c) < 0) {
 		free(c.dump_file);
+		free(c.ini_format);
 		json_decref(c.events);
 		json_decref(c.notes);
 		return EXIT_USAGE;
@@ -519,11 +520,13 @@ int main(int argc, char **argv)
 		json_decref(c.events);
 		json_decref(c.notes);
 		free(c.dump_file);
+		free(c.ini_format);
 		return -rc;
 	}
 	rc = c.cmd->run(&c, argc - optind, argv + optind);
 	strata_free(c.s);
 	free(c.dump_file);
+	free(c.ini_format);
 	json_decref(c.events);
 	json_decref(c.notes);
 	return rc;

@@ -227,3 +227,29 @@ test_mixed_formats_are_refused() {
 	assert_rc 2
 	assert_err "--format takes a migration format"
 }
+
+test_strata_ini_format_and_scratch_sessions() {
+	# Supabase files outside supabase/migrations: detected as strata's
+	# (no marker) and refused, until strata.ini names the format
+	mkdir migrations
+	cp "$FORMATS"/supabase/supabase/migrations/*.sql migrations/
+	st status
+	assert_rc 1
+	assert_err "has no '-- strata:up' line"
+	printf '; the files are Supabase migrations\nformat = supabase\n\n[run]\nlock-tries = 3\n' >strata.ini
+	st status
+	assert_rc 0
+	assert_out "0 applied, 2 pending"
+	# a scratch database of strata test reads them in the same format
+	st test --only-up
+	assert_rc 0
+	assert_out "2 migrations: 0 reversible, 2 applied (--only-up)"
+	# --format wins over strata.ini
+	st --format strata status
+	assert_rc 1
+	assert_err "has no '-- strata:up' line"
+	printf 'format = liquibase\n' >strata.ini
+	st status
+	assert_rc 2
+	assert_err "strata.ini: 'format = liquibase': expected auto, strata, golang-migrate (gm), dbmate"
+}
