@@ -15,7 +15,7 @@ export TEST_ROOT RESULTS
 # The generic CLI suites that also run on MySQL.  The others assume what it
 # lacks for now: transactional DDL (errors), lint and the question before
 # deleting data (lint_preflight, destructive), data copies and backups.
-MYSQL_GENERIC="up down status redo_goto json files url lock force backfill"
+MYSQL_GENERIC="up down status redo_goto json files url lock force backfill adopt convert"
 cleanup() {
 	[ -n "${PG_STARTED:-}" ] && pg_stop
 	[ -n "${MY_STARTED:-}" ] && mariadb_stop
