@@ -13,6 +13,7 @@
  * it would refuse is refused here, before any SQL runs.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -879,6 +880,114 @@ static int read_entry(strata *s, struct entry *e, strata_hasher *hasher,
 	return 0;
 }
 
+/* ---- what the tool would warn about ---- */
+
+static int line_of(const char *t, size_t at)
+{
+	int line = 1;
+	for (size_t i = 0; i < at; i++)
+		line += t[i] == '\n';
+	return line;
+}
+
+static void warn(strata *s, const struct migration_file *m, const char *path,
+                 int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void warn(strata *s, const struct migration_file *m, const char *path,
+                 int line, const char *fmt, ...)
+{
+	strata_buf b = STRATA_BUF_INIT;
+	strata_event ev;
+	va_list ap;
+
+	if (!s->on_event)
+		return;
+	if (line)
+		strata_buf_printf(&b, "%s:%d: ", path, line);
+	else
+		strata_buf_printf(&b, "%s: ", path);
+	va_start(ap, fmt);
+	strata_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = STRATA_EVENT_WARNING;
+	ev.migration = &m->pub;
+	ev.message = b.ptr;
+	ev.file = path;
+	ev.line = line;
+	s->on_event(&ev, s->event_data);
+	strata_buf_dispose(&b);
+}
+
+/*
+ * Where the section's last statement ends without its ';': the offset of
+ * the line it ends on, or (size_t)-1.  By lines: the last one with
+ * something else than blanks and a '--' comment must have a ';' with only
+ * blanks or a comment after it.  (A statement ending inside a block
+ * comment's line is taken as ended.)
+ */
+static size_t missing_semicolon(const char *t, size_t start, size_t end)
+{
+	size_t last = (size_t)-1, last_eol = 0;
+
+	for (size_t p = start; p < end;) {
+		size_t eol = line_end(t, p, end), c = p;
+		while (c < eol && isspace((unsigned char)t[c]))
+			c++;
+		if (c < eol &&
+		    !(eol - c >= 2 && t[c] == '-' && t[c + 1] == '-'))
+			last = p, last_eol = eol;
+		p = eol + 1;
+	}
+	if (last == (size_t)-1)
+		return (size_t)-1;
+	for (size_t q = last_eol; q > last; q--) {
+		char c = t[q - 1];
+		if (c == ';')
+			return (size_t)-1;
+		if (c == '-' && q - 1 > last && t[q - 2] == '-')
+			last_eol = q - 2; /* a comment after the statement */
+		if (c == '/' && q - 1 > last && t[q - 2] == '*')
+			return (size_t)-1;
+	}
+	return last;
+}
+
+/*
+ * What strata reads from another tool's files as that tool does, but what
+ * is most likely a slip: an empty down (strata's 'down' refuses it), a
+ * last statement without ';' (fine alone, a broken statement once another
+ * is appended), a name with a space.  Said once per session, as a
+ * STRATA_EVENT_WARNING with the file and line; the files are read again by
+ * some commands.
+ */
+static void warn_entry(strata *s, const struct migration_file *m)
+{
+	size_t at;
+
+	if (strchr(m->name, ' '))
+		warn(s, m, m->up_path, 0,
+		     "the name '%s' has a space (strata convert makes it a "
+		     "name of a-z, 0-9 and _)",
+		     m->name);
+	if ((at = missing_semicolon(m->up_text, m->up_start, m->up_end)) !=
+	    (size_t)-1)
+		warn(s, m, m->up_path, line_of(m->up_text, at),
+		     "the last statement of the up section has no final ';'");
+	if (!m->down_text)
+		return;
+	if (strata_sql_skip_blank(m->down_text, m->down_start, m->down_end,
+	                          0) >= m->down_end)
+		warn(s, m, m->down_path, line_of(m->down_text, m->down_start),
+		     "the down section is empty%s: 'down' refuses to run it",
+		     m->down_text == m->up_text ? "" : " (an empty file)");
+	else if ((at = missing_semicolon(m->down_text, m->down_start,
+	                                 m->down_end)) != (size_t)-1)
+		warn(s, m, m->down_path, line_of(m->down_text, at),
+		     "the last statement of the down section has no final "
+		     "';'");
+}
+
 int strata_formats_load(strata *s)
 {
 	struct list l = {0};
@@ -901,6 +1010,10 @@ int strata_formats_load(strata *s)
 		if ((rc = read_entry(s, &l.e[i], hasher,
 		                     &s->migs[s->nmigs++])) < 0)
 			goto done;
+	if (!s->format_warned)
+		for (size_t i = 0; i < s->nmigs; i++)
+			warn_entry(s, &s->migs[i]);
+	s->format_warned = 1;
 done:
 	list_dispose(&l);
 	strata_hasher_free(hasher);

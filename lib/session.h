@@ -111,6 +111,7 @@ struct strata {
 	struct migration_file *migs; /* owned, sorted by version */
 	size_t nmigs;
 	int loaded;
+	int format_warned; /* the other tool's warnings were said (once) */
 };
 
 /* Connects on first use.  Fails with STRATA_EURL or STRATA_ECONNECT. */

@@ -11,6 +11,11 @@ listing() { ls migrations | sort | paste -sd' ' -; }
 
 test_convert_golang_migrate_renames_only_what_strata_refuses() {
 	use_fixture golang-migrate
+	sql "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"
+	sql "INSERT INTO schema_migrations VALUES (2, false)"
+	sql "CREATE TABLE users (id integer PRIMARY KEY, name text, email text)"
+	st adopt
+	assert_rc 0
 	st convert --to strata
 	assert_rc 0
 	assert_out "keep    migrations/1_create_users.up.sql"
@@ -25,8 +30,14 @@ test_convert_golang_migrate_renames_only_what_strata_refuses() {
 	st convert --to strata
 	assert_rc 0
 	assert_out "nothing to convert"
+	# the history keeps the tool's name; version and checksum match
+	st status
+	assert_rc 0
+	assert_re "^2 +add_email +applied"
+	assert_no "modified"
 	st up
 	assert_rc 0
+	assert_out "applied     10_create_posts"
 	assert_eq "$(hist_versions)" "1,10,2"
 }
 

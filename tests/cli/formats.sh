@@ -253,3 +253,37 @@ test_strata_ini_format_and_scratch_sessions() {
 	assert_rc 2
 	assert_err "strata.ini: 'format = liquibase': expected auto, strata, golang-migrate (gm), dbmate"
 }
+
+test_warnings_with_file_and_line() {
+	use_fixture golang-migrate
+	st status
+	assert_rc 0
+	assert_err "strata: warning: migrations/2_Add Email.up.sql: the name 'Add Email' has a space"
+	assert_err "strata: warning: migrations/2_Add Email.up.sql:2: the last statement of the up section has no final ';'"
+	assert_err "strata: warning: migrations/2_Add Email.down.sql:1: the down section is empty (an empty file): 'down' refuses to run it"
+	# once, though status reads the files more than once
+	assert_eq "$(printf '%s\n' "$err" | grep -c 'warning:')" 3
+	st -q status
+	assert_no "warning:"
+	rm -r migrations
+	# a dbmate file: the down section's line; a comment after the ';'
+	mig 20240101120000_a.sql '-- migrate:up
+CREATE TABLE a (id integer); -- the table
+
+-- migrate:down
+-- nothing yet
+'
+	mig 20240102120000_b.sql '-- migrate:up
+CREATE TABLE b (id integer)
+-- a comment after it
+
+-- migrate:down
+DROP TABLE b'
+	st up
+	assert_rc 0
+	assert_err "migrations/20240101120000_a.sql:5: the down section is empty: 'down' refuses to run it"
+	assert_err "migrations/20240102120000_b.sql:2: the last statement of the up section has no final ';'"
+	assert_err "migrations/20240102120000_b.sql:6: the last statement of the down section has no final ';'"
+	assert_eq "$(printf '%s\n' "$err" | grep -c 'warning:')" 3
+	assert_eq "$(table_exists b)" 1
+}
