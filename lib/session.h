@@ -17,9 +17,10 @@ struct migration_file {
 	char *version, *name, *up_path, *down_path, *checksum; /* owned */
 	char *up_text;           /* owned: whole file, BOM removed */
 	size_t up_start, up_end; /* the up section's bytes in up_text */
-	size_t head_end; /* a single file: where its '-- strata:up' line
-	                    starts; the directives before it (the head) are
-	                    the up section's, outside its checksum */
+	/* a single file: where its '-- strata:up' line starts; the
+	 * directives before it (the head) are the up section's, outside its
+	 * checksum */
+	size_t head_end;
 	char *down_text;         /* owned, or == up_text for a single file */
 	size_t down_start, down_end;
 	/* a section's own timeouts (directives), by direction; -1: none */
