@@ -13,6 +13,7 @@
 #include "error.h"
 #include "scratch.h"
 #include "snapshot.h"
+#include "snapshot_pg_cache.h"
 #include "strata/driver.h"
 
 struct prover {
@@ -20,6 +21,8 @@ struct prover {
 	strata *scratch; /* a session of the scratch database */
 	const strata_prove_opts *o;
 	int bad;
+	/* owned: PostgreSQL snapshots read incrementally (NULL: SQLite) */
+	strata_pg_cache *cache;
 };
 
 static long long now_ms(void)
@@ -46,9 +49,12 @@ static int step(struct prover *p, strata_op op, long long *ms)
 	return rc;
 }
 
+/* The scratch database's schema: on PostgreSQL read only where it changed
+ * since the last snapshot (snapshot_pg_cache.c), the same text. */
 static int snapshot(struct prover *p, char **out)
 {
-	int rc = strata_schema_snapshot(p->scratch, 0, out);
+	int rc = p->cache ? strata_pg_cache_snapshot(p->scratch, p->cache, out)
+	                  : strata_schema_snapshot(p->scratch, 0, out);
 
 	if (rc < 0)
 		strata_error_move(&p->s->err, &p->scratch->err);
@@ -239,7 +245,7 @@ out:
 int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
 {
 	struct scratch sc;
-	struct prover p = {s, NULL, o, 0};
+	struct prover p = {s, NULL, o, 0, NULL};
 	int rc;
 
 	if (out_bad)
@@ -251,8 +257,12 @@ int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
 	 * its steps, and the history kept in memory between them */
 	if ((rc = strata_run_lock_hold(p.scratch)) < 0)
 		strata_error_move(&s->err, &p.scratch->err);
+	else if (sc.driver->dialect == STRATA_DIALECT_POSTGRES &&
+	         !(p.cache = strata_pg_cache_new()))
+		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
 	else
 		rc = prove_all(&p);
+	strata_pg_cache_free(p.cache);
 	strata_run_lock_release(p.scratch);
 	strata_scratch_close(s, &sc);
 	if (out_bad)

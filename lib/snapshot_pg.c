@@ -62,14 +62,15 @@ static const char extensions[] = PG_KIND("1",
 	" FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace"
 	" CROSS JOIN LATERAL (VALUES"
 	" ('schema ' || quote_ident(n.nspname)),"
-	" ('version ' || x.extversion)) v(l)");
+	" ('version ' || x.extversion)) v(l)"
+	" WHERE true" PG_ONLY("x", "x.oid"));
 
 static const char schemas[] = PG_KIND("2",
 	"SELECT 'schema ' || quote_ident(n.nspname) AS h, l, n.oid AS o"
 	" FROM pg_namespace n CROSS JOIN LATERAL (VALUES"
 	" (" PG_COMMENT("pg_namespace", "n.oid") "),"
 	" (" PG_OWNER("n.nspowner") ")) v(l)"
-	" WHERE " PG_NSP_SHOWN("n")
+	" WHERE " PG_NSP_SHOWN("n") PG_ONLY("n", "n.oid")
 	" AND " PG_NO_DEP("pg_namespace", "n.oid", "'e'"));
 
 /* A domain's CHECK constraints are lines of their own, by name, as a
@@ -179,32 +180,37 @@ static int add_row(void *data, int ncols, const char *const *v)
 static int only_cond(strata_buf *sql, char cat, const char *expr, size_t n,
                      int narrow)
 {
-	static const char cats[] = "ctpg"; /* $2, $3, $4, $5 */
+	static const char cats[] = "ctpgnyx"; /* $2 ... $8 */
 	const char *c = strchr(cats, cat);
 
-	if (!narrow)
-		return strata_buf_printf(sql, " AND %.*s >= 16384", (int)n,
-		                         expr);
-	if (cat == 'y') /* policies are read again every time */
-		return 0;
 	if (!c || !*c)
 		return STRATA_ERROR;
-	return strata_buf_printf(sql, " AND %.*s = ANY($%d::pg_catalog.oid[])",
-	                         (int)n, expr, (int)(c - cats) + 2);
+	if (narrow)
+		return strata_buf_printf(
+		    sql, " AND %.*s = ANY($%d::pg_catalog.oid[])", (int)n, expr,
+		    (int)(c - cats) + 2);
+	/* schemas and extensions initdb made are shown: public, plpgsql */
+	if (cat == 'n' || cat == 'x')
+		return 0;
+	return strata_buf_printf(sql, " AND %.*s >= 16384", (int)n, expr);
 }
 
-int strata_pg_snapshot_parts(strata_buf *sql, int pg14, int narrow)
+int strata_pg_snapshot_parts(strata_buf *sql, int pg14, int narrow,
+                             unsigned parts)
 {
 	const char *const *groups[] = {
 	    strata_pg_sql_objects, strata_pg_sql_relations,
 	    pg14 ? strata_pg_sql_routines_14 : strata_pg_sql_routines_12,
 	    strata_pg_sql_triggers};
 	const char *sep = "";
+	unsigned part = 0;
 	int rc;
 
 	for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
-		for (const char *const *q = groups[g]; *q; q++) {
+		for (const char *const *q = groups[g]; *q; q++, part++) {
 			const char *p = *q, *m, *end;
+			if (!(parts & (1u << part)))
+				continue;
 			if ((rc = strata_buf_puts(sql, sep)) < 0)
 				return rc;
 			sep = " UNION ALL ";
@@ -245,7 +251,7 @@ static int snapshot_sql(strata_hasher *h, int pg14, strata_buf *sql,
 	int rc;
 
 	if ((rc = strata_buf_puts(sql, "SELECT h, l, src, o, k FROM (")) < 0 ||
-	    (rc = strata_pg_snapshot_parts(sql, pg14, 0)) < 0 ||
+	    (rc = strata_pg_snapshot_parts(sql, pg14, 0, PG_PARTS_ALL)) < 0 ||
 	    (rc = strata_buf_puts(sql, ") s_ ORDER BY k, h COLLATE \"C\","
 	                               " l COLLATE \"C\"")) < 0)
 		return rc;

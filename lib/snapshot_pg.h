@@ -84,12 +84,13 @@
 /*
  * Marks the condition that picks a part's objects by `expr`, their oid in
  * the catalog `cat` stands for: "c" pg_class, "t" pg_type, "p" pg_proc,
- * "g" pg_trigger, "y" pg_policy.  snapshot_pg.c replaces the mark with
- * "AND expr >= 16384" in a whole snapshot (FirstNormalObjectId: every
- * object made after initdb has an oid from there up, and the objects
- * initdb makes are the catalogs', information_schema's and plpgsql's,
- * none of which a snapshot shows), and with "AND expr = ANY($n)" when
- * reading some objects again (snapshot_pg_cache.c).
+ * "g" pg_trigger, "n" pg_namespace, "y" pg_policy, "x" pg_extension.
+ * snapshot_pg.c replaces the mark with "AND expr >= 16384" in a whole
+ * snapshot (FirstNormalObjectId: every object made after initdb has an
+ * oid from there up, and of those initdb makes a snapshot shows only the
+ * public schema and the plpgsql extension, which are left unfiltered), and
+ * with "AND expr = ANY($n)" when reading some objects again
+ * (snapshot_pg_cache.c).
  */
 #define PG_ONLY(cat, expr) "\001" cat expr "\002"
 /* clang-format on */
@@ -114,15 +115,33 @@ extern const char *const strata_pg_sql_triggers[];
 #define PG_K_TRIGGER   10
 #define PG_K_POLICY    11
 
+/* The parts, in the order of strata_pg_snapshot_parts()'s mask bits. */
+enum {
+	PG_PART_EXTENSION,
+	PG_PART_SCHEMA,
+	PG_PART_TYPE,
+	PG_PART_SEQUENCE,
+	PG_PART_TABLE,
+	PG_PART_INDEX,
+	PG_PART_VIEW,
+	PG_PART_ROUTINE,
+	PG_PART_TRIGGER,
+	PG_PART_POLICY,
+	PG_NPARTS
+};
+#define PG_PARTS_ALL ((1u << PG_NPARTS) - 1)
+
 /*
- * Appends the parts of the snapshot query, each a SELECT of (k, h, l,
- * src, o) rows, joined by UNION ALL, with the version of the routines part
- * the server needs (pg14: PostgreSQL 14 or later).  PG_ONLY() marks
- * become "only user objects" (narrow 0: a whole snapshot) or "only the
- * objects listed" (narrow 1: $2 pg_class, $3 pg_type, $4 pg_proc and $5
- * pg_trigger oids, oid[]; every extension, schema and policy).
+ * Appends the parts of the snapshot query in `parts` (a mask of
+ * 1 << PG_PART_*), each a SELECT of (k, h, l, src, o) rows, joined by
+ * UNION ALL, with the version of the routines part the server needs (pg14:
+ * PostgreSQL 14 or later).  PG_ONLY() marks become "only user objects"
+ * (narrow 0: a whole snapshot) or "only the objects listed" (narrow 1: oid
+ * arrays $2 pg_class, $3 pg_type, $4 pg_proc, $5 pg_trigger, $6
+ * pg_namespace, $7 pg_policy, $8 pg_extension).
  */
-int strata_pg_snapshot_parts(strata_buf *sql, int pg14, int narrow);
+int strata_pg_snapshot_parts(strata_buf *sql, int pg14, int narrow,
+                             unsigned parts);
 
 /* The name a query is prepared under: `prefix` and the start of the
  * text's SHA-256, so a session (kept by a pooler, say) never runs another
