@@ -422,40 +422,49 @@ static void block_drop(strata_pg_cache *c, const char *name)
 /* Text that needs no quoting in an array: the hex of its UTF-8. */
 #define HEX(x) \
 	"pg_catalog.encode(pg_catalog.convert_to(" x ", 'UTF8'), 'hex')"
-/* The object an object is part of (deptype 'i'), as "c123", or ''. */
-#define INTERNAL(cls, obj) \
-	"COALESCE((SELECT " CAT("d.refclassid") " || d.refobjid" \
-	" FROM pg_catalog.pg_depend d WHERE d.classid = " R(cls) \
-	" AND d.objid = " obj " AND d.objsubid = 0 AND d.deptype = 'i'" \
-	" LIMIT 1), '')"
 /* "y" or "n": whether row x was written after this probe's horizon. */
 #define YOUNG "CASE WHEN x.ag <= h.ah THEN 'y' ELSE 'n' END"
 
 /*
- * One counted catalog's row of the answer: its letter, the count of its
- * rows for the next probe, its new rows' keys and details ("young|what it
- * belongs to|..."), and when its old rows are not the ones the last probe
- * saw, the keys of all of them and 'B'.  `scan` gives (k, ag, ...) rows
- * aliased x, `detail` is computed for new rows only, `upd` whether a new
- * row with an old key is an update (keys by oid).
+ * One counted catalog's row of the answer: its letter; the count of its
+ * rows for the next probe and its greatest key; its new rows' keys and
+ * details ("young|..."); and when its old rows are not the ones the last
+ * probe saw, their keys and 'B'.  `scan` gives (k, ag, ...) rows, aliased
+ * x; `detail` is computed for new rows only; `upd`: whether a new row with
+ * an old key is an update of it (keys by oid).
  */
 #define COUNT(cat, i, scan, detail, upd) \
-	" SELECT '" cat "' AS r, q.nxt" TXT " AS a, q.nk" TXT " AS b," \
-	" q.nd" TXT " AS c, CASE WHEN q.bad THEN (SELECT" \
-	" pg_catalog.array_agg(x.k) FROM (" scan ") x, h WHERE x.ag > h.ap)" \
-	TXT " END AS d, CASE WHEN q.bad THEN 'B' END AS e FROM (SELECT" \
+	" SELECT '" cat "' AS r, q.nxt" TXT " || ',' || COALESCE(q.mx" TXT \
+	", '0') AS a, q.nk" TXT " AS b, q.nd" TXT " AS c," \
+	" CASE WHEN q.bad THEN COALESCE(q.ok" TXT ", '{}') END AS d," \
+	" CASE WHEN q.bad THEN 'B' END AS e FROM (SELECT" \
 	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ah) AS nxt," \
+	" pg_catalog.max(x.k) AS mx," \
 	" pg_catalog.array_agg(x.k) FILTER (WHERE x.ag <= h.ap) AS nk," \
 	" pg_catalog.array_agg(" YOUNG " || '|' || " detail ")" \
 	" FILTER (WHERE x.ag <= h.ap) AS nd," \
+	" pg_catalog.array_agg(x.k) FILTER (WHERE x.ag > h.ap) AS ok," \
 	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ap" \
-	" OR (" upd " AND x.ag <= h.ap AND x.k <= h.m)) AS seen" \
+	" OR (" upd " AND x.ag <= h.ap" \
+	" AND x.k::pg_catalog.int8 <= h.m::pg_catalog.int8)) AS seen" \
 	" FROM (" scan ") x, h) q0 CROSS JOIN LATERAL (SELECT q0.*," \
 	" NOT h.full_ AND q0.seen <> h.rn[" i "] AS bad FROM h) q"
+
+/* The scan of a catalog keyed by oid. */
+#define BYOID(t, a, cols) \
+	"SELECT " a ".oid AS k, " AGE(a ".xmin") " AS ag" cols \
+	" FROM pg_catalog." t " " a " WHERE " a ".oid >= 16384"
 
 /* where build_probe() puts the history table's name */
 #define HIST "@HIST@"
 
+/*
+ * The probe (see the top of this file).  The details of new rows name
+ * catalogs by oid (pg_class 1259 ...), fixed in every release; the
+ * objects a relation, type, routine or trigger is part of (deptype 'i')
+ * come with the pg_depend rows it tracks ('e'), as do an extension's
+ * members, a sequence's owner and a partition's copies of triggers.
+ */
 static const char probe_sql[] =
 	"WITH h AS MATERIALIZED (SELECT s.full_,"
 	" CASE WHEN s.full_ THEN 2147483647"
@@ -472,7 +481,8 @@ static const char probe_sql[] =
 	"pg_catalog.txid_current_snapshot()) % 4294967296)" TXT
 	")::pg_catalog.xid AS x) x), "
 	/* catalogs whose objects a snapshot names without following them:
-	 * anything new or gone there starts the cache afresh */
+	 * anything new or gone there starts the cache afresh (access
+	 * methods cannot be renamed) */
 	"g AS (SELECT"
 	" pg_catalog.count(*) FILTER (WHERE " AGE("q.xmin") " <= h.ap) AS nw,"
 	" pg_catalog.count(*) FILTER (WHERE " AGE("q.xmin") " > h.ap) AS od,"
@@ -480,7 +490,6 @@ static const char probe_sql[] =
 	" FROM (SELECT xmin FROM pg_catalog.pg_namespace"
 	" UNION ALL SELECT xmin FROM pg_catalog.pg_extension"
 	" UNION ALL SELECT xmin FROM pg_catalog.pg_language"
-	" UNION ALL SELECT xmin FROM pg_catalog.pg_am"
 	" UNION ALL SELECT xmin FROM pg_catalog.pg_tablespace"
 	" UNION ALL SELECT xmin FROM pg_catalog.pg_collation WHERE oid >= 16384"
 	" UNION ALL SELECT xmin FROM pg_catalog.pg_operator WHERE oid >= 16384"
@@ -495,48 +504,26 @@ static const char probe_sql[] =
 	" pg_catalog.pg_get_userbyid(o), ',' ORDER BY o), '') AS r"
 	" FROM pg_catalog.pg_policy p, pg_catalog.unnest(p.polroles) o"
 	" WHERE p.oid >= 16384), "
-	"m AS (SELECT pg_catalog.max(o) AS m FROM (SELECT pg_catalog.max(oid) AS o"
-	" FROM pg_catalog.pg_class WHERE oid >= 16384"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_type"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_proc"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_trigger"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_policy"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_constraint"
-	" UNION ALL SELECT pg_catalog.max(oid) FROM pg_catalog.pg_attrdef) o), "
 	"cnt AS MATERIALIZED ("
 	COUNT("c", "1",
-	      "SELECT c.oid AS k, " AGE("c.xmin") " AS ag, c.relkind,"
-	      " c.relnamespace, c.relname FROM pg_catalog.pg_class c"
-	      " WHERE c.oid >= 16384",
-	      INTERNAL("pg_class", "x.k") " || '|' || x.relkind" TXT " || "
-	      HEX("x.relnamespace" TXT " || '.' || x.relname"), "true")
+	      BYOID("pg_class", "c", ", c.relkind, c.relnamespace, c.relname"),
+	      "x.relkind" TXT " || " HEX("x.relnamespace" TXT " || '.' ||"
+	                                 " x.relname"), "true")
 	" UNION ALL" COUNT("t", "2",
-	      "SELECT t.oid AS k, " AGE("t.xmin") " AS ag, t.typnamespace,"
-	      " t.typname FROM pg_catalog.pg_type t WHERE t.oid >= 16384",
-	      INTERNAL("pg_type", "x.k") " || '|' || "
+	      BYOID("pg_type", "t", ", t.typnamespace, t.typname"),
 	      HEX("x.typnamespace" TXT " || '.' || x.typname"), "true")
 	" UNION ALL" COUNT("p", "3",
-	      "SELECT p.oid AS k, " AGE("p.xmin") " AS ag, p.pronamespace,"
-	      " p.proname FROM pg_catalog.pg_proc p WHERE p.oid >= 16384",
-	      INTERNAL("pg_proc", "x.k") " || '|' || "
+	      BYOID("pg_proc", "p", ", p.pronamespace, p.proname"),
 	      HEX("x.pronamespace" TXT " || '.' || x.proname"), "true")
-	" UNION ALL" COUNT("g", "4",
-	      "SELECT g.oid AS k, " AGE("g.xmin") " AS ag"
-	      " FROM pg_catalog.pg_trigger g WHERE g.oid >= 16384",
-	      INTERNAL("pg_trigger", "x.k") " || '|'", "true")
-	" UNION ALL" COUNT("y", "5",
-	      "SELECT y.oid AS k, " AGE("y.xmin") " AS ag"
-	      " FROM pg_catalog.pg_policy y WHERE y.oid >= 16384",
-	      "'|'", "true")
+	" UNION ALL" COUNT("g", "4", BYOID("pg_trigger", "g", ""), "''",
+	                   "true")
+	" UNION ALL" COUNT("y", "5", BYOID("pg_policy", "y", ""), "''",
+	                   "true")
 	" UNION ALL" COUNT("k", "6",
-	      "SELECT k.oid AS k, " AGE("k.xmin") " AS ag, k.conrelid,"
-	      " k.contypid FROM pg_catalog.pg_constraint k WHERE k.oid >= 16384",
-	      "CASE WHEN x.conrelid <> 0 THEN 'c' || x.conrelid"
-	      " ELSE 't' || x.contypid END || '|'", "true")
-	" UNION ALL" COUNT("d", "7",
-	      "SELECT d.oid AS k, " AGE("d.xmin") " AS ag, d.adrelid"
-	      " FROM pg_catalog.pg_attrdef d WHERE d.oid >= 16384",
-	      "'c' || x.adrelid || '|'", "true")
+	      BYOID("pg_constraint", "k", ", k.conrelid, k.contypid"),
+	      "x.conrelid || ':' || x.contypid", "true")
+	" UNION ALL" COUNT("d", "7", BYOID("pg_attrdef", "d", ", d.adrelid"),
+	                   "x.adrelid" TXT, "true")
 	" UNION ALL" COUNT("m", "8",
 	      "SELECT " CTID("d") " AS k, " AGE("d.xmin") " AS ag, d.classoid,"
 	      " d.objoid FROM pg_catalog.pg_description d"
@@ -546,34 +533,29 @@ static const char probe_sql[] =
 	      " d.objoid FROM pg_catalog.pg_namespace n"
 	      " JOIN pg_catalog.pg_description d ON d.objoid = n.oid"
 	      " AND d.classoid = " R("pg_namespace"),
-	      "COALESCE(" CAT("x.classoid") " || x.objoid, '') || '|'", "false")
+	      "x.classoid || ':' || x.objoid", "false")
 	" UNION ALL" COUNT("i", "9",
 	      "SELECT " CTID("i") " AS k, " AGE("i.xmin") " AS ag, i.inhrelid"
 	      " FROM pg_catalog.pg_inherits i WHERE i.inhrelid >= 16384",
-	      "'c' || x.inhrelid || '|'", "false")
-	/* the dependencies that decide what is shown: an extension's
-	 * members, a sequence's owner, a partition's copy of a trigger,
-	 * what a relation is part of */
+	      "x.inhrelid" TXT, "false")
+	/* the dependencies that decide what is shown, and what objects are
+	 * part of: an extension's members, what a relation, type, routine
+	 * or trigger is part of ('i'), a sequence's owner (or an index's
+	 * columns: 'a' on a column), a partition's copies of triggers */
 	" UNION ALL" COUNT("e", "10",
 	      "SELECT " CTID("d") " AS k, " AGE("d.xmin") " AS ag, d.classid,"
-	      " d.objid FROM pg_catalog.pg_depend d"
+	      " d.objid, d.refclassid, d.refobjid, d.deptype"
+	      " FROM pg_catalog.pg_depend d"
 	      " WHERE d.refclassid = " R("pg_extension")
-	      " UNION ALL SELECT " CTID("d") ", " AGE("d.xmin") ", d.classid,"
-	      " d.objid FROM pg_catalog.pg_class s"
-	      " JOIN pg_catalog.pg_depend d ON d.classid = " R("pg_class")
-	      " AND d.objid = s.oid WHERE s.oid >= 16384 AND s.relkind = 'S'"
-	      " AND d.refclassid <> " R("pg_extension") " AND d.deptype <> 'i'"
-	      " UNION ALL SELECT " CTID("d") ", " AGE("d.xmin") ", d.classid,"
-	      " d.objid FROM pg_catalog.pg_depend d"
-	      " WHERE d.classid = " R("pg_trigger") " AND d.objid >= 16384"
-	      " AND d.deptype IN ('P', 'S')"
-	      " AND d.refclassid <> " R("pg_extension")
-	      " UNION ALL SELECT " CTID("d") ", " AGE("d.xmin") ", d.classid,"
-	      " d.objid FROM pg_catalog.pg_depend d"
-	      " WHERE d.classid = " R("pg_class") " AND d.objid >= 16384"
-	      " AND d.deptype = 'i'"
-	      " AND d.refclassid <> " R("pg_extension"),
-	      "COALESCE(" CAT("x.classid") " || x.objid, '') || '|'", "false")
+	      " OR (d.classid IN (" R("pg_class") ", " R("pg_type") ", "
+	      R("pg_proc") ", " R("pg_trigger") ") AND d.objid >= 16384"
+	      " AND d.deptype = 'i')"
+	      " OR (d.classid = " R("pg_class") " AND d.objid >= 16384"
+	      " AND d.deptype = 'a' AND d.refobjsubid > 0)"
+	      " OR (d.classid = " R("pg_trigger") " AND d.objid >= 16384"
+	      " AND d.deptype IN ('P', 'S'))",
+	      "x.classid || ':' || x.objid || ':' || x.refclassid || ':' ||"
+	      " x.refobjid || ':' || x.deptype" TXT, "false")
 	") "
 	/* the answer, one kind a row (see apply_probe()) */
 	"SELECT * FROM cnt"
@@ -613,11 +595,14 @@ static const char probe_sql[] =
 	 * is planned and run with (put back at its end) */
 	" UNION ALL SELECT 'P', "
 	SET("strata.snap_h", "h.hx" TXT) " || "
-	SET("strata.snap_m", "COALESCE(m.m, 0)" TXT) " || "
+	SET("strata.snap_m", "(SELECT COALESCE(pg_catalog.max(pg_catalog."
+	    "split_part(cnt.a, ',', 2)::pg_catalog.int8), 0) FROM cnt"
+	    " WHERE cnt.r IN ('c', 't', 'p', 'g', 'y', 'k', 'd'))" TXT)
+	" || "
 	SET("strata.snap_n", "(SELECT pg_catalog.array_agg(COALESCE("
-	    "cnt.a::pg_catalog.int8, 0) ORDER BY c.i) FROM pg_catalog.unnest("
-	    COUNTED ") WITH ORDINALITY c(cat, i) LEFT JOIN cnt"
-	    " ON cnt.r = c.cat)" TXT)
+	    "pg_catalog.split_part(cnt.a, ',', 1)::pg_catalog.int8, 0)"
+	    " ORDER BY c.i) FROM pg_catalog.unnest(" COUNTED ")"
+	    " WITH ORDINALITY c(cat, i) LEFT JOIN cnt ON cnt.r = c.cat)" TXT)
 	" || " SET("strata.snap_g", "g.nx" TXT) " || "
 	SET("strata.snap_r", "rl.r") ", "
 	SET("strata.plan_cache_mode",
@@ -627,7 +612,7 @@ static const char probe_sql[] =
 	    "pg_catalog.current_setting('enable_seqscan')") " || "
 	SET("plan_cache_mode", "'force_generic_plan'") " || "
 	SET("jit", "'off'") " || " SET("enable_seqscan", "'off'") ","
-	" NULL, NULL, NULL FROM h, g, rl, m";
+	" NULL, NULL, NULL FROM h, g, rl";
 
 /* The objects that depend on some others, as "c123" (a view's rule as
  * the view); $1 the others, "c456" ... */
@@ -1072,9 +1057,16 @@ static int dirty_walk(strata_pg_cache *c, struct dirty *d, const char *o)
 
 	for (int depth = 0; o && o[0] && depth < 8; depth++) {
 		struct key *k;
+		int part_of;
 		snprintf(kname, sizeof(kname), "%c:%s", o[0], o + 1);
 		k = hmap_get(&c->keys, kname);
-		if (strchr("ctpg", o[0]) && !(k && k->parent) &&
+		/* a type, routine, trigger, index, sequence, TOAST table or
+		 * composite type's relation that is part of another object is
+		 * not shown; a table or view is, whatever it is part of */
+		part_of =
+		    k && k->parent &&
+		    (o[0] != 'c' || (k->extra && strchr("iIStc", k->extra[0])));
+		if (strchr("ctpg", o[0]) && !part_of &&
 		    (rc = dirty_add(c, d, o, 0)) < 0)
 			return rc;
 		if (strchr("yn", o[0]))
@@ -1232,8 +1224,104 @@ struct nrow {
 	char cat;
 	const char *key;
 	int young;
-	const char *parent, *extra; /* NULL when empty */
+	char parent[40];   /* what it belongs to ("c123"), or "" */
+	char ref[40];      /* e: what its object is part of (deptype 'i') */
+	const char *extra; /* c: relkind and name; t, p: name */
 };
+
+/* The letter of catalog `oid` (their oids are fixed in every release), or
+ * 0 for one the cache does not key. */
+static char cat_of(unsigned long oid)
+{
+	switch (oid) {
+	case 1259:
+		return 'c'; /* pg_class */
+	case 1247:
+		return 't'; /* pg_type */
+	case 1255:
+		return 'p'; /* pg_proc */
+	case 2620:
+		return 'g'; /* pg_trigger */
+	case 3256:
+		return 'y'; /* pg_policy */
+	case 2606:
+		return 'k'; /* pg_constraint */
+	case 2604:
+		return 'd'; /* pg_attrdef */
+	case 2615:
+		return 'n'; /* pg_namespace */
+	default:
+		return 0;
+	}
+}
+
+/* "cOID" for catalog oid `cls` and object `obj` ("" when not keyed). */
+static void obj_name(char *out, size_t n, const char *cls, const char *obj)
+{
+	char c = cat_of(strtoul(cls, NULL, 10));
+
+	if (c && obj && *obj && strcmp(obj, "0") != 0)
+		snprintf(out, n, "%c%s", c, obj);
+	else
+		*out = '\0';
+}
+
+/* Reads a new row's detail (see probe_sql) into w; 0, or AGAIN when it
+ * does not parse. */
+static int nrow_read(struct nrow *w, char cat, const char *key, char *detail)
+{
+	char *f[5] = {NULL};
+	char *bar = strchr(detail, '|');
+	int n = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->cat = cat;
+	w->key = key;
+	if (!bar)
+		return AGAIN;
+	w->young = detail[0] == 'y';
+	if (strchr("ctp", cat)) {
+		w->extra = bar[1] ? bar + 1 : NULL;
+		return 0;
+	}
+	for (char *q = bar + 1; n < 5; n++) {
+		f[n] = q;
+		if (!(q = strchr(q, ':')))
+			break;
+		*q++ = '\0';
+	}
+	switch (cat) {
+	case 'k': /* conrelid:contypid */
+		if (!f[1])
+			return AGAIN;
+		if (strcmp(f[0], "0") != 0)
+			snprintf(w->parent, sizeof(w->parent), "c%s", f[0]);
+		else
+			snprintf(w->parent, sizeof(w->parent), "t%s", f[1]);
+		break;
+	case 'd': /* adrelid */
+	case 'i': /* inhrelid */
+		snprintf(w->parent, sizeof(w->parent), "c%s", f[0]);
+		break;
+	case 'm': /* classoid:objoid */
+		if (!f[1])
+			return AGAIN;
+		obj_name(w->parent, sizeof(w->parent), f[0], f[1]);
+		break;
+	case 'e': /* classid:objid:refclassid:refobjid:deptype */
+		if (!f[4])
+			return AGAIN;
+		obj_name(w->parent, sizeof(w->parent), f[0], f[1]);
+		/* a partitioned table is 'i' on its own key columns */
+		if (!strcmp(f[4], "i") && w->parent[0] &&
+		    strchr("ctpg", w->parent[0]))
+			obj_name(w->ref, sizeof(w->ref), f[2], f[3]);
+		if (!strcmp(w->ref, w->parent))
+			w->ref[0] = '\0';
+		break;
+	}
+	return 0;
+}
 
 /* The objects that depend on those in `expand` (renamed ones, enums whose
  * labels changed): they print their names, so they are read again. */
@@ -1312,20 +1400,8 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 			break;
 		if (n != n2)
 			rc = AGAIN;
-		for (size_t j = 0; j < n && rc == 0; j++) {
-			struct nrow *w = &rows[nnew++];
-			char *bar = strchr(el2[j], '|'), *bar2;
-			if (!bar || !(bar2 = strchr(bar + 1, '|'))) {
-				rc = AGAIN;
-				break;
-			}
-			*bar = *bar2 = '\0';
-			w->cat = r->r;
-			w->key = el[j];
-			w->young = el2[j][0] == 'y';
-			w->parent = bar[1] ? bar + 1 : NULL;
-			w->extra = bar2[1] ? bar2 + 1 : NULL;
-		}
+		for (size_t j = 0; j < n && rc == 0; j++)
+			rc = nrow_read(&rows[nnew++], r->r, el[j], el2[j]);
 		free(el);
 		free(el2);
 		el = el2 = NULL;
@@ -1400,6 +1476,21 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 				if (k->parent)
 					rc = dirty_walk(c, d, k->parent);
 			}
+			/* a dependency that made an object part of another
+			 * went: what it says of the object goes with it */
+			for (size_t i = 0; i < ngone && rc == 0; i++) {
+				struct key *k = hmap_get(&c->keys, gone[i]), *o;
+				if (gone[i][0] != 'e' || !k->extra ||
+				    !k->parent)
+					continue;
+				snprintf(name, sizeof(name), "%c:%s",
+				         k->parent[0], k->parent + 1);
+				if ((o = hmap_get(&c->keys, name)) &&
+				    o->parent && !strcmp(o->parent, k->extra)) {
+					free(o->parent);
+					o->parent = NULL;
+				}
+			}
 			for (size_t i = 0; i < ngone; i++) {
 				snprintf(name, sizeof(name), "%s", gone[i]);
 				key_free(hmap_del(&c->keys, name));
@@ -1431,9 +1522,16 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 			         rows[i].key);
 			rc = hmap_put(&expand, name, (void *)1, &old);
 		}
+		/* an object's parent comes with its 'i' dependency (below) */
+		if (rc == 0 && !strchr("ctpg", rows[i].cat) &&
+		    (rc = set_str(&k->parent, rows[i].parent[0] ? rows[i].parent
+		                                                : NULL)) < 0)
+			break;
 		if (rc == 0 &&
-		    ((rc = set_str(&k->parent, rows[i].parent)) < 0 ||
-		     (rc = set_str(&k->extra, rows[i].extra)) < 0))
+		    (rc =
+		         set_str(&k->extra, rows[i].cat == 'e' && rows[i].ref[0]
+		                                ? rows[i].ref
+		                                : rows[i].extra)) < 0)
 			break;
 		k->young = rows[i].young;
 		young += k->young;
@@ -1441,6 +1539,18 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 	if (rc != 0)
 		goto out;
 	c->young = young;
+	/* what objects are part of, from the new 'i' dependencies */
+	for (size_t i = 0; i < nnew && rc == 0; i++) {
+		struct key *o;
+		if (rows[i].cat != 'e' || !rows[i].ref[0])
+			continue;
+		snprintf(name, sizeof(name), "%c:%s", rows[i].parent[0],
+		         rows[i].parent + 1);
+		if ((o = hmap_get(&c->keys, name)))
+			rc = set_str(&o->parent, rows[i].ref);
+	}
+	if (rc != 0)
+		goto out;
 
 	for (size_t i = 0; i < p->n && rc == 0; i++) {
 		struct prow *r = &p->v[i];
