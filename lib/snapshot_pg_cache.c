@@ -929,7 +929,8 @@ static int obj_block(strata_pg_cache *c, const char *name, struct obj *o,
 	char hex[65];
 
 	*out = NULL;
-	qsort(o->lines, o->n, sizeof(*o->lines), line_cmp);
+	if (o->n > 1) /* a table without columns has no lines at all */
+		qsort(o->lines, o->n, sizeof(*o->lines), line_cmp);
 	if (strata_buf_printf(&t, "%s\n", o->header) < 0)
 		goto oom;
 	for (size_t i = 0; i < o->n; i++) {
