@@ -294,7 +294,9 @@ static int make_plan(strata *s, const strata_status *st,
 
 /* Connects, locks and reads the status: the start of every changing run.
  * A session that holds the run lock (strata_run_lock_hold) keeps the
- * history it read the first time, and the status borrows from it. */
+ * history it read the first time, and the status borrows its strings: a
+ * run plans with the status before any step changes the copy, and only
+ * frees it afterwards. */
 static int begin_run(strata *s, int dry, int *locked, strata_status **st)
 {
 	history h;
