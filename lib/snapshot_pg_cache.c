@@ -410,16 +410,11 @@ static void block_drop(strata_pg_cache *c, const char *name)
 	" WHEN " R("pg_namespace") " THEN 'n' END"
 
 /* The catalogs whose rows are counted, in the order of strata.snap_n:
- * first those keyed by oid, then by ctid (as a number, page * 65536 +
- * item). */
+ * first those keyed by oid, then by ctid. */
 #define COUNTED "'{c,t,p,g,y,k,d,m,i,e}'::pg_catalog.text[]"
 #define NOID    7
 
-/* A ctid as one number. */
-#define CTID(a) \
-	"((" a ".ctid" TXT "::pg_catalog.point)[0]::pg_catalog.int8 * 65536" \
-	" + (" a ".ctid" TXT "::pg_catalog.point)[1]::pg_catalog.int8)"
-/* Text that needs no quoting in an array: the hex of its UTF-8. */
+/* Text with no space in it: the hex of its UTF-8. */
 #define HEX(x) \
 	"pg_catalog.encode(pg_catalog.convert_to(" x ", 'UTF8'), 'hex')"
 /* "y" or "n": whether row x was written after this probe's horizon. */
@@ -428,27 +423,30 @@ static void block_drop(strata_pg_cache *c, const char *name)
 /*
  * One counted catalog's row of the answer: its letter; the count of its
  * rows for the next probe and its greatest key; its new rows' keys and
- * details ("young|..."); and when its old rows are not the ones the last
- * probe saw, their keys and 'B'.  `scan` gives (k, ag, ...) rows, aliased
- * x; `detail` is computed for new rows only; `upd`: whether a new row with
- * an old key is an update of it (keys by oid).
+ * details ("young|...", a space between two); and when its old rows are
+ * not the ones the last probe saw, their keys and 'B'.  `scan` gives (k,
+ * ag, ...) rows, aliased x, k an oid or a ctid; `detail` is computed for
+ * new rows only; `upd` tells a new row that is an update of an old one
+ * (keys by oid: its key is not above the last probe's greatest), `mx`
+ * the greatest key (by oid).
  */
-#define COUNT(cat, i, scan, detail, upd) \
+#define COUNT(cat, i, scan, detail, upd, mx) \
 	" SELECT '" cat "' AS r, q.nxt" TXT " || ',' || COALESCE(q.mx" TXT \
-	", '0') AS a, q.nk" TXT " AS b, q.nd" TXT " AS c," \
-	" CASE WHEN q.bad THEN COALESCE(q.ok" TXT ", '{}') END AS d," \
+	", '0') AS a, q.nk AS b, q.nd AS c, CASE WHEN q.bad THEN" \
+	" COALESCE(pg_catalog.array_to_string(q.ok, ' '), '') END AS d," \
 	" CASE WHEN q.bad THEN 'B' END AS e FROM (SELECT" \
-	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ah) AS nxt," \
-	" pg_catalog.max(x.k) AS mx," \
-	" pg_catalog.array_agg(x.k) FILTER (WHERE x.ag <= h.ap) AS nk," \
-	" pg_catalog.array_agg(" YOUNG " || '|' || " detail ")" \
+	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ah) AS nxt, " mx " AS mx," \
+	" pg_catalog.string_agg(x.k" TXT ", ' ')" \
+	" FILTER (WHERE x.ag <= h.ap) AS nk," \
+	" pg_catalog.string_agg(" YOUNG " || '|' || " detail ", ' ')" \
 	" FILTER (WHERE x.ag <= h.ap) AS nd," \
 	" pg_catalog.array_agg(x.k) FILTER (WHERE x.ag > h.ap) AS ok," \
-	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ap" \
-	" OR (" upd " AND x.ag <= h.ap" \
-	" AND x.k::pg_catalog.int8 <= h.m::pg_catalog.int8)) AS seen" \
-	" FROM (" scan ") x, h) q0 CROSS JOIN LATERAL (SELECT q0.*," \
+	" pg_catalog.count(*) FILTER (WHERE x.ag > h.ap OR (" upd "))" \
+	" AS seen FROM (" scan ") x, h) q0 CROSS JOIN LATERAL (SELECT q0.*," \
 	" NOT h.full_ AND q0.seen <> h.rn[" i "] AS bad FROM h) q"
+#define UPD    "x.ag <= h.ap AND x.k <= h.m"
+#define MAXOID "pg_catalog.max(x.k)"
+#define NOOID  "NULL::pg_catalog.oid"
 
 /* The scan of a catalog keyed by oid. */
 #define BYOID(t, a, cols) \
@@ -508,42 +506,42 @@ static const char probe_sql[] =
 	COUNT("c", "1",
 	      BYOID("pg_class", "c", ", c.relkind, c.relnamespace, c.relname"),
 	      "x.relkind" TXT " || " HEX("x.relnamespace" TXT " || '.' ||"
-	                                 " x.relname"), "true")
+	                                 " x.relname"), UPD, MAXOID)
 	" UNION ALL" COUNT("t", "2",
 	      BYOID("pg_type", "t", ", t.typnamespace, t.typname"),
-	      HEX("x.typnamespace" TXT " || '.' || x.typname"), "true")
+	      HEX("x.typnamespace" TXT " || '.' || x.typname"), UPD, MAXOID)
 	" UNION ALL" COUNT("p", "3",
 	      BYOID("pg_proc", "p", ", p.pronamespace, p.proname"),
-	      HEX("x.pronamespace" TXT " || '.' || x.proname"), "true")
-	" UNION ALL" COUNT("g", "4", BYOID("pg_trigger", "g", ""), "''",
-	                   "true")
-	" UNION ALL" COUNT("y", "5", BYOID("pg_policy", "y", ""), "''",
-	                   "true")
+	      HEX("x.pronamespace" TXT " || '.' || x.proname"), UPD, MAXOID)
+	" UNION ALL" COUNT("g", "4", BYOID("pg_trigger", "g", ""), "''", UPD,
+	                   MAXOID)
+	" UNION ALL" COUNT("y", "5", BYOID("pg_policy", "y", ""), "''", UPD,
+	                   MAXOID)
 	" UNION ALL" COUNT("k", "6",
 	      BYOID("pg_constraint", "k", ", k.conrelid, k.contypid"),
-	      "x.conrelid || ':' || x.contypid", "true")
+	      "x.conrelid || ':' || x.contypid", UPD, MAXOID)
 	" UNION ALL" COUNT("d", "7", BYOID("pg_attrdef", "d", ", d.adrelid"),
-	                   "x.adrelid" TXT, "true")
+	                   "x.adrelid" TXT, UPD, MAXOID)
 	" UNION ALL" COUNT("m", "8",
-	      "SELECT " CTID("d") " AS k, " AGE("d.xmin") " AS ag, d.classoid,"
+	      "SELECT d.ctid AS k, " AGE("d.xmin") " AS ag, d.classoid,"
 	      " d.objoid FROM pg_catalog.pg_description d"
 	      " WHERE d.objoid >= 16384 AND d.classoid <> " R("pg_namespace")
 	      /* comments on schemas, public's among them (oid 2200) */
-	      " UNION ALL SELECT " CTID("d") ", " AGE("d.xmin") ", d.classoid,"
+	      " UNION ALL SELECT d.ctid, " AGE("d.xmin") ", d.classoid,"
 	      " d.objoid FROM pg_catalog.pg_namespace n"
 	      " JOIN pg_catalog.pg_description d ON d.objoid = n.oid"
 	      " AND d.classoid = " R("pg_namespace"),
-	      "x.classoid || ':' || x.objoid", "false")
+	      "x.classoid || ':' || x.objoid", "false", NOOID)
 	" UNION ALL" COUNT("i", "9",
-	      "SELECT " CTID("i") " AS k, " AGE("i.xmin") " AS ag, i.inhrelid"
+	      "SELECT i.ctid AS k, " AGE("i.xmin") " AS ag, i.inhrelid"
 	      " FROM pg_catalog.pg_inherits i WHERE i.inhrelid >= 16384",
-	      "x.inhrelid" TXT, "false")
+	      "x.inhrelid" TXT, "false", NOOID)
 	/* the dependencies that decide what is shown, and what objects are
 	 * part of: an extension's members, what a relation, type, routine
 	 * or trigger is part of ('i'), a sequence's owner (or an index's
 	 * columns: 'a' on a column), a partition's copies of triggers */
 	" UNION ALL" COUNT("e", "10",
-	      "SELECT " CTID("d") " AS k, " AGE("d.xmin") " AS ag, d.classid,"
+	      "SELECT d.ctid AS k, " AGE("d.xmin") " AS ag, d.classid,"
 	      " d.objid, d.refclassid, d.refobjid, d.deptype"
 	      " FROM pg_catalog.pg_depend d"
 	      " WHERE d.refclassid = " R("pg_extension")
@@ -555,7 +553,7 @@ static const char probe_sql[] =
 	      " OR (d.classid = " R("pg_trigger") " AND d.objid >= 16384"
 	      " AND d.deptype IN ('P', 'S'))",
 	      "x.classid || ':' || x.objid || ':' || x.refclassid || ':' ||"
-	      " x.refobjid || ':' || x.deptype" TXT, "false")
+	      " x.refobjid || ':' || x.deptype" TXT, "false", NOOID)
 	") "
 	/* the answer, one kind a row (see apply_probe()) */
 	"SELECT * FROM cnt"
@@ -1220,6 +1218,27 @@ static int arr_split(char *s, char ***out, size_t *n)
 	return 0;
 }
 
+/* Cuts a list of words, "a b c" (or NULL: none), into them, in place.
+ * *out (owned) is NULL-ended. */
+static int words_split(char *s, char ***out, size_t *n)
+{
+	size_t cap = 1;
+	char *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return 0;
+	for (const char *p = s; *p; p++)
+		cap += *p == ' ';
+	if (!(*out = calloc(cap + 1, sizeof(**out))))
+		return STRATA_ENOMEM;
+	for (char *w = strtok_r(s, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save))
+		(*out)[(*n)++] = w;
+	return 0;
+}
+
 /* A new row of a counted catalog, as the probe describes it. */
 struct nrow {
 	char cat;
@@ -1364,7 +1383,7 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 				bad[cat - counted] = anybad = 1;
 			if (r->b)
 				for (const char *q = r->b; *q; q++)
-					nnew += *q == ',' || *q == '{';
+					nnew += *q == ' ' || q == r->b;
 		}
 	}
 	if (full < 0 || !hist || !version || strlen(hist) >= sizeof(c->hist) ||
@@ -1396,8 +1415,8 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 		struct prow *r = &p->v[i];
 		if (!(cat = strchr(counted, r->r)) || !*cat || !r->b || !r->c)
 			continue;
-		if ((rc = arr_split(r->b, &el, &n)) < 0 ||
-		    (rc = arr_split(r->c, &el2, &n2)) < 0)
+		if ((rc = words_split(r->b, &el, &n)) < 0 ||
+		    (rc = words_split(r->c, &el2, &n2)) < 0)
 			break;
 		if (n != n2)
 			rc = AGAIN;
@@ -1434,7 +1453,7 @@ static int apply_probe(strata *s, strata_pg_cache *c, struct probe *p,
 			struct key *k;
 			if (!(cat = strchr(counted, r->r)) || !*cat || !r->e)
 				continue;
-			if ((rc = arr_split(r->d, &el, &n)) < 0)
+			if ((rc = words_split(r->d, &el, &n)) < 0)
 				goto out;
 			for (size_t j = 0; j < n; j++) {
 				snprintf(name, sizeof(name), "%c:%s", r->r,
