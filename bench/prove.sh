@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `strata test` costs: a generated history of N migrations (tables,
 # columns, indexes, views, functions, triggers; each with a correct down)
-# proven with `strata test` (up, down, up again, four snapshots each),
+# proven with `strata test` (up, down, up again, a snapshot after each),
 # against the floor: the client applying every up and then every down, in
 # one session, with psql (PostgreSQL) or sqlite3 (SQLite).  Issue #5's
 # target: strata test within 2x of the floor.  It reports; it never
@@ -142,7 +142,7 @@ report() {
 echo "strata test against the floor: $N migrations, median of $RUNS runs"
 echo "machine: $(uname -sm), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "floor: every up, then every down, in one client session; strata test:"
-echo "up, down, up again and four schema snapshots per migration, on a scratch database"
+echo "up, down, up again and a schema snapshot after each, on a scratch database"
 echo "(the floor runs with the defaults, every commit durable; strata's scratch database"
 echo "is thrown away, so its commits do not wait for the disk: synchronous off)"
 echo

@@ -292,7 +292,11 @@ static int make_plan(strata *s, const strata_status *st,
 	return strata_error_set(&s->err, STRATA_EUSAGE, "unknown operation");
 }
 
-/* Connects, locks and reads the status: the start of every changing run. */
+/* Connects, locks and reads the status: the start of every changing run.
+ * A session that holds the run lock (strata_run_lock_hold) keeps the
+ * history it read the first time, and the status borrows its strings: a
+ * run plans with the status before any step changes the copy, and only
+ * frees it afterwards. */
 static int begin_run(strata *s, int dry, int *locked, strata_status **st)
 {
 	history h;
@@ -303,19 +307,59 @@ static int begin_run(strata *s, int dry, int *locked, strata_status **st)
 	if ((rc = strata_session_load(s)) < 0 ||
 	    (rc = strata_session_connect(s)) < 0)
 		return rc;
-	if (!dry && s->driver->lock) {
+	if (!dry && s->driver->lock && !s->lock_held) {
 		rc = s->driver->lock(s->conn, lock_key(s), s->lock_wait_ms,
 		                     on_lock_wait, s, &s->err);
 		if (rc < 0)
 			return rc;
 		*locked = 1;
 	}
+	if (s->lock_held && s->kept)
+		return strata_status_build_borrowed(s, s->kept, st);
 	if ((!dry && (rc = strata_history_ensure(s)) < 0) ||
 	    (rc = strata_history_read(s, &h)) < 0)
 		return rc;
+	if (s->lock_held && !dry) {
+		if (!(s->kept = malloc(sizeof(*s->kept)))) {
+			strata_history_dispose(&h);
+			return strata_error_set(&s->err, STRATA_ENOMEM,
+			                        "out of memory");
+		}
+		*s->kept = h;
+		return strata_status_build_borrowed(s, s->kept, st);
+	}
 	if ((rc = strata_status_build(s, &h, st)) < 0)
 		strata_history_dispose(&h);
 	return rc;
+}
+
+int strata_run_lock_hold(strata *s)
+{
+	int rc;
+
+	if (s->lock_held)
+		return 0;
+	if ((rc = strata_session_connect(s)) < 0)
+		return rc;
+	if (s->driver->lock &&
+	    (rc = s->driver->lock(s->conn, lock_key(s), s->lock_wait_ms,
+	                          on_lock_wait, s, &s->err)) < 0)
+		return rc;
+	s->lock_held = 1;
+	return 0;
+}
+
+void strata_run_lock_release(strata *s)
+{
+	strata_error scratch = {0};
+
+	if (!s->lock_held)
+		return;
+	strata_history_kept_drop(s);
+	if (s->driver->unlock)
+		s->driver->unlock(s->conn, lock_key(s), &scratch);
+	strata_error_dispose(&scratch);
+	s->lock_held = 0;
 }
 
 static void end_run(strata *s, int locked, strata_status *st)
@@ -528,6 +572,7 @@ int strata_force(strata *s, const char *version, int applied)
 
 	if ((rc = begin_run(s, 0, &locked, &st)) < 0)
 		goto done;
+	strata_history_kept_drop(s); /* written below, not kept */
 	m = strata_session_find(s, version);
 	if ((rc = strata_history_state(s, version, &state, &found)) < 0)
 		goto done;

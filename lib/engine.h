@@ -26,6 +26,16 @@ struct step {
  * history table there and read into *st.  strata_run_end undoes it. ---- */
 int strata_run_begin(strata *s, int *locked, strata_status **st);
 void strata_run_end(strata *s, int locked, strata_status *st);
+/*
+ * Takes the run lock for the session until strata_run_lock_release(), for
+ * a caller that runs many times on a database nothing else uses
+ * (strata_prove's scratch): runs neither take nor give the lock back, and
+ * plan against a copy of the history read the first time, which the
+ * engine updates as each migration's transaction commits.  Failures go to
+ * s->err.
+ */
+int strata_run_lock_hold(strata *s);
+void strata_run_lock_release(strata *s);
 
 /* ---- run_step.c: running one step ---- */
 
@@ -59,6 +69,9 @@ int strata_step_lock_timeout(const strata *s, const struct step *st);
  * SQLite); strata_reset_timeouts() puts the session's defaults back. */
 int strata_set_timeouts(strata *s, const struct step *st, int local);
 void strata_reset_timeouts(strata *s);
+/* Opens the transaction of a step (or of a part of one) with its SET LOCAL
+ * timeouts, rolled back when that fails. */
+int strata_begin_step(strata *s, const struct step *st);
 /* Whether the last failure was a lock timeout (55P03). */
 int strata_lock_timed_out(const strata *s);
 /* After a lock timeout in `sql`: names the blocker, waits, returns 1 to

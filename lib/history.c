@@ -248,6 +248,10 @@ int strata_history_insert(strata *s, const struct migration_file *m,
 	const char *p[7];
 
 	utc_now(s, when);
+	/* the kept copy gets the value a read would give: the same instant,
+	 * as every dialect's read formats it (2026-01-02T03:04:05Z) */
+	snprintf(s->kept_when, sizeof(s->kept_when), "%.10sT%.8sZ", when,
+	         when + 11);
 	snprintf(dur, sizeof(dur), "%lld", duration_ms);
 	p[0] = m->version;
 	p[1] = m->name;
@@ -285,4 +289,103 @@ int strata_history_delete(strata *s, const char *version)
 {
 	const char *p[1] = {version};
 	return hq(s, "DELETE FROM %s WHERE version = $1", 1, p, NULL, NULL);
+}
+
+/* ---- the copy kept while the run lock is held (engine.c) ---- */
+
+/* Where version is, or would go, in h's rows; *found if it is there. */
+static size_t kept_find(const history *h, const char *version, int *found)
+{
+	size_t lo = 0, hi = h->count;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strata_version_cmp(h->rows[mid].version, version);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void row_dispose(history_row *r)
+{
+	free(r->version);
+	free(r->name);
+	free(r->checksum);
+	free(r->applied_at);
+	free(r->applied_by);
+	free(r->state);
+}
+
+/* After the commit of an up that inserted m's row as applied (in its
+ * transaction, strata_history_insert()). */
+int strata_history_kept_applied(strata *s, const struct migration_file *m,
+                                long long duration_ms)
+{
+	history *h = s->kept;
+	history_row r, *rows;
+	size_t i;
+	int found;
+
+	if (!h)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.version = strdup(m->version);
+	r.name = strdup(m->name);
+	r.checksum = strdup(m->checksum);
+	r.applied_at = strdup(s->kept_when);
+	r.applied_by = dup_or_empty(s->applied_by);
+	r.state = strdup("applied");
+	r.duration_ms = duration_ms;
+	i = kept_find(h, m->version, &found);
+	if (!r.version || !r.name || !r.checksum || !r.applied_at ||
+	    !r.applied_by || !r.state || found ||
+	    !(rows = realloc(h->rows, (h->count + 1) * sizeof(*rows)))) {
+		/* cannot be kept (or a row that should not be there): the
+		 * next run reads the table */
+		row_dispose(&r);
+		strata_history_kept_drop(s);
+		return 0;
+	}
+	h->rows = rows;
+	memmove(rows + i + 1, rows + i, (h->count - i) * sizeof(*rows));
+	rows[i] = r;
+	h->count++;
+	return 0;
+}
+
+/* After the commit of a down that deleted version's row. */
+void strata_history_kept_removed(strata *s, const char *version)
+{
+	history *h = s->kept;
+	size_t i;
+	int found;
+
+	if (!h)
+		return;
+	i = kept_find(h, version, &found);
+	if (!found) {
+		strata_history_kept_drop(s);
+		return;
+	}
+	row_dispose(&h->rows[i]);
+	memmove(h->rows + i, h->rows + i + 1,
+	        (h->count - i - 1) * sizeof(*h->rows));
+	h->count--;
+}
+
+void strata_history_kept_drop(strata *s)
+{
+	if (!s->kept)
+		return;
+	strata_history_dispose(s->kept);
+	free(s->kept);
+	s->kept = NULL;
 }

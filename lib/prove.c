@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine.h"
 #include "error.h"
 #include "scratch.h"
 #include "snapshot.h"
+#include "snapshot_pg_cache.h"
 #include "strata/driver.h"
 
 struct prover {
@@ -19,6 +21,8 @@ struct prover {
 	strata *scratch; /* a session of the scratch database */
 	const strata_prove_opts *o;
 	int bad;
+	/* owned: PostgreSQL snapshots read incrementally (NULL: SQLite) */
+	strata_pg_cache *cache;
 };
 
 static long long now_ms(void)
@@ -45,13 +49,25 @@ static int step(struct prover *p, strata_op op, long long *ms)
 	return rc;
 }
 
+/* The scratch database's schema: on PostgreSQL read only where it changed
+ * since the last snapshot (snapshot_pg_cache.c), the same text. */
 static int snapshot(struct prover *p, char **out)
 {
-	int rc = strata_schema_snapshot(p->scratch, 0, out);
+	int rc = p->cache ? strata_pg_cache_snapshot(p->scratch, p->cache, out)
+	                  : strata_schema_snapshot(p->scratch, 0, out);
 
 	if (rc < 0)
 		strata_error_move(&p->s->err, &p->scratch->err);
 	return rc;
+}
+
+/* strata_snapshot_diff(), for the usual case in a few microseconds:
+ * snapshots are canonical, so equal text is an empty diff. */
+static int diff(const char *a, const char *b, char **out_text)
+{
+	if (strcmp(a, b) == 0)
+		return (*out_text = strdup("")) ? 0 : STRATA_ENOMEM;
+	return strata_snapshot_diff(a, b, out_text);
 }
 
 static void report(struct prover *p, strata_proof_entry *e)
@@ -114,7 +130,7 @@ static int prove_one(struct prover *p, const strata_migration *m, char **before)
 	}
 	if ((rc = snapshot(p, &down)) < 0)
 		goto out;
-	if ((n = strata_snapshot_diff(*before, down, &down_diff)) < 0)
+	if ((n = diff(*before, down, &down_diff)) < 0)
 		goto oom;
 	if (n)
 		strata_snapshot_summary(down_diff, "down leaves",
@@ -131,7 +147,7 @@ static int prove_one(struct prover *p, const strata_migration *m, char **before)
 	}
 	if ((rc = snapshot(p, &again)) < 0)
 		goto out;
-	if ((n = strata_snapshot_diff(up, again, &again_diff)) < 0)
+	if ((n = diff(up, again, &again_diff)) < 0)
 		goto oom;
 	if (n)
 		strata_snapshot_summary(again_diff, "up again adds",
@@ -229,7 +245,7 @@ out:
 int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
 {
 	struct scratch sc;
-	struct prover p = {s, NULL, o, 0};
+	struct prover p = {s, NULL, o, 0, NULL};
 	int rc;
 
 	if (out_bad)
@@ -237,7 +253,17 @@ int strata_prove(strata *s, const strata_prove_opts *o, int *out_bad)
 	if ((rc = strata_scratch_open(s, o->scratch_url, &sc)) < 0)
 		return rc;
 	p.scratch = sc.session;
-	rc = prove_all(&p);
+	/* the scratch database is the proof's alone: one run lock for all
+	 * its steps, and the history kept in memory between them */
+	if ((rc = strata_run_lock_hold(p.scratch)) < 0)
+		strata_error_move(&s->err, &p.scratch->err);
+	else if (sc.driver->dialect == STRATA_DIALECT_POSTGRES &&
+	         !(p.cache = strata_pg_cache_new()))
+		rc = strata_error_set(&s->err, STRATA_ENOMEM, "out of memory");
+	else
+		rc = prove_all(&p);
+	strata_pg_cache_free(p.cache);
+	strata_run_lock_release(p.scratch);
 	strata_scratch_close(s, &sc);
 	if (out_bad)
 		*out_bad = p.bad;

@@ -228,16 +228,12 @@ static int step_in_tx(strata *s, const struct step *st,
                       const strata_stmt_list *l, long long t0)
 {
 	const struct migration_file *m = st->m;
+	long long dur;
 	long off;
 	int rc;
 
-	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
-	                          &s->err)) < 0)
+	if ((rc = strata_begin_step(s, st)) < 0)
 		return rc;
-	if ((rc = strata_set_timeouts(s, st, 1)) < 0) {
-		strata_rollback(s);
-		return rc;
-	}
 	if (!(s->driver->caps & STRATA_CAP_ADVISORY_LOCK)) {
 		char *state;
 		int found;
@@ -264,14 +260,18 @@ static int step_in_tx(strata *s, const struct step *st,
 			return rc;
 		}
 	}
-	rc = st->dir == STRATA_UP
-	         ? strata_history_insert(s, m, "applied", now_ms() - t0)
-	         : strata_history_delete(s, m->version);
+	dur = now_ms() - t0;
+	rc = st->dir == STRATA_UP ? strata_history_insert(s, m, "applied", dur)
+	                          : strata_history_delete(s, m->version);
 	if (rc < 0 ||
 	    (rc = s->driver->exec(s->conn, "COMMIT", &off, &s->err)) < 0) {
 		strata_rollback(s);
 		return rc;
 	}
+	/* committed: a history kept in memory (engine.c) follows */
+	if (st->dir == STRATA_UP)
+		return strata_history_kept_applied(s, m, dur);
+	strata_history_kept_removed(s, m->version);
 	return 0;
 }
 
@@ -324,13 +324,8 @@ static int run_segment(strata *s, const struct step *st,
 	long off;
 	int rc;
 
-	if ((rc = s->driver->exec(s->conn, s->driver->begin_sql, &off,
-	                          &s->err)) < 0)
+	if ((rc = strata_begin_step(s, st)) < 0)
 		return rc;
-	if ((rc = strata_set_timeouts(s, st, 1)) < 0) {
-		strata_rollback(s);
-		return rc;
-	}
 	for (size_t i = a; i < b; i++) {
 		if ((rc = strata_backup_drops(s, st, l->items[i].sql)) < 0) {
 			strata_rollback(s);
@@ -357,15 +352,8 @@ struct batch_ctx {
 static int batch_begin(void *data)
 {
 	struct batch_ctx *c = data;
-	long off;
-	int rc;
 
-	if ((rc = c->s->driver->exec(c->s->conn, c->s->driver->begin_sql, &off,
-	                             &c->s->err)) < 0)
-		return rc;
-	if ((rc = strata_set_timeouts(c->s, c->st, 1)) < 0)
-		strata_rollback(c->s);
-	return rc;
+	return strata_begin_step(c->s, c->st);
 }
 
 /* Statement i alone, outside a transaction; a batched backfill as its
@@ -441,6 +429,8 @@ static int step_no_tx(strata *s, const struct step *st,
 	unsigned seed = (unsigned)t0 ^ (unsigned)getpid();
 	int rc;
 
+	/* its history row goes through several states: read it again */
+	strata_history_kept_drop(s);
 	if (st->resume) {
 		strata_buf b = STRATA_BUF_INIT;
 		strata_buf_printf(

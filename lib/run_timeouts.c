@@ -50,6 +50,27 @@ int strata_set_timeouts(strata *s, const struct step *st, int local)
 	return s->driver->exec(s->conn, sql, &off, &s->err);
 }
 
+int strata_begin_step(strata *s, const struct step *st)
+{
+	int stmt = st->m->statement_timeout_ms[st->dir];
+	char sql[160];
+	long off;
+	int rc;
+
+	if (!strata_is_pg(s))
+		return s->driver->exec(s->conn, s->driver->begin_sql, &off,
+		                       &s->err);
+	/* one round trip for the three: a migration takes several */
+	snprintf(sql, sizeof(sql),
+	         "%s; SET LOCAL lock_timeout = %d;"
+	         " SET LOCAL statement_timeout = %d",
+	         s->driver->begin_sql, strata_step_lock_timeout(s, st),
+	         stmt >= 0 ? stmt : s->statement_timeout_ms);
+	if ((rc = s->driver->exec(s->conn, sql, &off, &s->err)) < 0)
+		strata_rollback(s);
+	return rc;
+}
+
 void strata_reset_timeouts(strata *s)
 {
 	strata_error scratch = {0};

@@ -132,6 +132,7 @@ void strata_free(strata *s)
 		s->driver->close(s->conn);
 	}
 	strata_session_migrations_clear(s);
+	strata_history_kept_drop(s);
 	strata_sqlite_checker_free(s->sqlite_checker);
 	free(s->lint_sev);
 	strata_error_dispose(&s->err);

@@ -113,6 +113,13 @@ struct strata {
 	size_t nmigs;
 	int loaded;
 	int format_warned; /* the other tool's warnings were said (once) */
+
+	/* strata_run_lock_hold() (engine.c): the session holds the run lock
+	 * between runs, so nothing else writes the history table and runs
+	 * plan against the copy kept here instead of reading it each time. */
+	int lock_held;
+	struct history *kept; /* owned, or NULL: read it on the next run */
+	char kept_when[32];   /* applied_at of the row inserted last */
 };
 
 /* Connects on first use.  Fails with STRATA_EURL or STRATA_ECONNECT. */
@@ -165,6 +172,13 @@ typedef struct history {
 	size_t count;
 } history;
 
+/* The copy of the history a session holding the run lock keeps (s->kept),
+ * told what a migration's committed transaction did to the table. */
+int strata_history_kept_applied(strata *s, const struct migration_file *m,
+                                long long duration_ms);
+void strata_history_kept_removed(strata *s, const char *version);
+void strata_history_kept_drop(strata *s); /* read it again next time */
+
 void strata_history_dispose(history *h);
 int strata_history_exists(strata *s, int *out);
 int strata_history_ensure(strata *s);
@@ -184,6 +198,9 @@ int strata_history_delete(strata *s, const char *version);
 
 /* Builds a status from loaded files and a history read. */
 int strata_status_build(strata *s, const history *h, strata_status **out);
+/* The same, borrowing h's strings: h must outlive the status. */
+int strata_status_build_borrowed(strata *s, const history *h,
+                                 strata_status **out);
 
 /* ---- checksum.c / url.c ---- */
 

@@ -52,30 +52,31 @@
 /* Only enum, composite (not a table's row type), domain and range types:
  * the others are a table's or array types, or the catalogs'. */
 #define TYPE_SHOWN \
-	PG_NSP_SHOWN("n") \
+	PG_NSP_SHOWN("n") PG_ONLY("t", "t.oid") \
 	" AND " PG_NO_DEP("pg_type", "t.oid", "'e', 'i'") \
 	" AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND" \
 	" (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))"
 
 static const char extensions[] = PG_KIND("1",
-	"SELECT 'extension ' || quote_ident(x.extname) AS h, l"
+	"SELECT 'extension ' || quote_ident(x.extname) AS h, l, x.oid AS o"
 	" FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace"
 	" CROSS JOIN LATERAL (VALUES"
 	" ('schema ' || quote_ident(n.nspname)),"
-	" ('version ' || x.extversion)) v(l)");
+	" ('version ' || x.extversion)) v(l)"
+	" WHERE true" PG_ONLY("x", "x.oid"));
 
 static const char schemas[] = PG_KIND("2",
-	"SELECT 'schema ' || quote_ident(n.nspname) AS h, l"
+	"SELECT 'schema ' || quote_ident(n.nspname) AS h, l, n.oid AS o"
 	" FROM pg_namespace n CROSS JOIN LATERAL (VALUES"
 	" (" PG_COMMENT("pg_namespace", "n.oid") "),"
 	" (" PG_OWNER("n.nspowner") ")) v(l)"
-	" WHERE " PG_NSP_SHOWN("n")
+	" WHERE " PG_NSP_SHOWN("n") PG_ONLY("n", "n.oid")
 	" AND " PG_NO_DEP("pg_namespace", "n.oid", "'e'"));
 
 /* A domain's CHECK constraints are lines of their own, by name, as a
  * table's constraints are. */
 static const char types[] = PG_KIND("3",
-	"SELECT " TYPE_HEADER " AS h, l"
+	"SELECT " TYPE_HEADER " AS h, l, t.oid AS o"
 	" FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
 	" LEFT JOIN pg_type bt ON bt.oid = t.typbasetype"
 	" CROSS JOIN LATERAL (VALUES (" TYPE_LINE "),"
@@ -84,7 +85,7 @@ static const char types[] = PG_KIND("3",
 	" WHERE " TYPE_SHOWN
 	" UNION ALL SELECT " TYPE_HEADER ","
 	" 'constraint ' || quote_ident(c.conname) || ' ' ||"
-	" " PG_FOLD("pg_get_constraintdef(c.oid)")
+	" " PG_FOLD("pg_get_constraintdef(c.oid)") ", t.oid"
 	" FROM pg_constraint c JOIN pg_type t ON t.oid = c.contypid"
 	" JOIN pg_namespace n ON n.oid = t.typnamespace"
 	" WHERE c.contype = 'c' AND " TYPE_SHOWN);
@@ -97,9 +98,10 @@ static const char sequences[] = PG_KIND("4",
 	"WITH c AS MATERIALIZED (SELECT c.oid, c.relowner,"
 	" 'sequence ' || " PG_QNAME("n.nspname", "c.relname") " AS h"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" WHERE c.relkind = 'S' AND " PG_NSP_SHOWN("n")
+	" WHERE c.relkind = 'S' AND " PG_NSP_SHOWN("n") PG_ONLY("c", "c.oid")
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e', 'i'") ")"
-	" SELECT c.h, l FROM c JOIN pg_sequence s ON s.seqrelid = c.oid"
+	" SELECT c.h, l, c.oid AS o FROM c"
+	" JOIN pg_sequence s ON s.seqrelid = c.oid"
 	" LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass"
 	" AND o.objid = c.oid AND o.refclassid = 'pg_class'::regclass"
 	" AND o.refobjsubid > 0 AND o.deptype = 'a'"
@@ -173,33 +175,87 @@ static int add_row(void *data, int ncols, const char *const *v)
 	return 0;
 }
 
-/* The snapshot query for one version of the routines part, and the name
- * it is prepared under: "strata_snapshot_" and the start of its SHA-256,
- * so a session (kept by a pooler, say) never runs another version's. */
-static int snapshot_sql(strata_hasher *h, const char *const *routines,
-                        strata_buf *sql, char name[33])
+/* Appends a PG_ONLY() mark's condition: expr the mark's text after its
+ * catalog letter. */
+static int only_cond(strata_buf *sql, char cat, const char *expr, size_t n,
+                     int narrow)
 {
-	const char *const *groups[] = {strata_pg_sql_objects,
-	                               strata_pg_sql_relations, routines,
-	                               strata_pg_sql_triggers};
+	static const char cats[] = "ctpgnyx"; /* $2 ... $8 */
+	const char *c = strchr(cats, cat);
+
+	if (!c || !*c)
+		return STRATA_ERROR;
+	if (narrow)
+		return strata_buf_printf(
+		    sql, " AND %.*s = ANY($%d::pg_catalog.oid[])", (int)n, expr,
+		    (int)(c - cats) + 2);
+	/* schemas and extensions initdb made are shown: public, plpgsql */
+	if (cat == 'n' || cat == 'x')
+		return 0;
+	return strata_buf_printf(sql, " AND %.*s >= 16384", (int)n, expr);
+}
+
+int strata_pg_snapshot_parts(strata_buf *sql, int pg14, int narrow,
+                             unsigned parts)
+{
+	const char *const *groups[] = {
+	    strata_pg_sql_objects, strata_pg_sql_relations,
+	    pg14 ? strata_pg_sql_routines_14 : strata_pg_sql_routines_12,
+	    strata_pg_sql_triggers};
 	const char *sep = "";
+	unsigned part = 0;
+	int rc;
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
+		for (const char *const *q = groups[g]; *q; q++, part++) {
+			const char *p = *q, *m, *end;
+			if (!(parts & (1u << part)))
+				continue;
+			if ((rc = strata_buf_puts(sql, sep)) < 0)
+				return rc;
+			sep = " UNION ALL ";
+			while ((m = strchr(p, '\001'))) {
+				if (!(end = strchr(m, '\002')) || end - m < 2)
+					return STRATA_ERROR;
+				if ((rc = strata_buf_add(
+				         sql, p, (size_t)(m - p))) < 0 ||
+				    (rc = only_cond(sql, m[1], m + 2,
+				                    (size_t)(end - m - 2),
+				                    narrow)) < 0)
+					return rc;
+				p = end + 1;
+			}
+			if ((rc = strata_buf_puts(sql, p)) < 0)
+				return rc;
+		}
+	return 0;
+}
+
+int strata_pg_statement_name(strata_hasher *h, const char *prefix,
+                             const strata_buf *sql, char name[48])
+{
 	char hex[65];
 
-	if (strata_buf_puts(sql, "SELECT h, l, src FROM (") < 0)
-		return STRATA_ENOMEM;
-	for (size_t g = 0; g < sizeof(groups) / sizeof(*groups); g++)
-		for (const char *const *q = groups[g]; *q; q++) {
-			if (strata_buf_printf(sql, "%s%s", sep, *q) < 0)
-				return STRATA_ENOMEM;
-			sep = " UNION ALL ";
-		}
-	if (strata_buf_puts(sql, ") s_ ORDER BY k, h COLLATE \"C\","
-	                         " l COLLATE \"C\"") < 0)
-		return STRATA_ENOMEM;
 	if (strata_hasher_hex(h, sql->ptr, sql->len, hex) < 0)
 		return STRATA_ERROR;
-	snprintf(name, 33, "strata_snapshot_%.16s", hex);
+	snprintf(name, 48, "%s%.16s", prefix, hex);
 	return 0;
+}
+
+/* The whole snapshot query for one version of the routines part, and the
+ * name it is prepared under.  o and k are there for snapshot_pg_cache.c,
+ * which keeps the objects it reads. */
+static int snapshot_sql(strata_hasher *h, int pg14, strata_buf *sql,
+                        char name[48])
+{
+	int rc;
+
+	if ((rc = strata_buf_puts(sql, "SELECT h, l, src, o, k FROM (")) < 0 ||
+	    (rc = strata_pg_snapshot_parts(sql, pg14, 0, PG_PARTS_ALL)) < 0 ||
+	    (rc = strata_buf_puts(sql, ") s_ ORDER BY k, h COLLATE \"C\","
+	                               " l COLLATE \"C\"")) < 0)
+		return rc;
+	return strata_pg_statement_name(h, "strata_snapshot_", sql, name);
 }
 
 /* What the snapshot needs to know before search_path is pinned: the
@@ -312,7 +368,7 @@ int strata_snapshot_pg(strata *s, unsigned flags, strata_buf *out)
 	    " EXISTS (SELECT FROM pg_catalog.pg_prepared_statements"
 	    " WHERE name = $4)";
 	strata_buf sql[2] = {STRATA_BUF_INIT, STRATA_BUF_INIT};
-	char names[2][33];
+	char names[2][48];
 	const char *params[4] = {s->table_schema, s->table_name, names[0],
 	                         names[1]};
 	struct prelude p = {.search_path = NULL};
@@ -323,14 +379,12 @@ int strata_snapshot_pg(strata *s, unsigned flags, strata_buf *out)
 	if (strata_hasher_new(&e.hasher) < 0)
 		return strata_error_set(&s->err, STRATA_ERROR,
 		                        "no SHA-256 implementation available");
-	if ((rc = snapshot_sql(e.hasher, strata_pg_sql_routines_12, &sql[0],
-	                       names[0])) < 0 ||
-	    (rc = snapshot_sql(e.hasher, strata_pg_sql_routines_14, &sql[1],
-	                       names[1])) < 0) {
+	if ((rc = snapshot_sql(e.hasher, 0, &sql[0], names[0])) < 0 ||
+	    (rc = snapshot_sql(e.hasher, 1, &sql[1], names[1])) < 0) {
 		rc = strata_error_set(
 		    &s->err, rc,
 		    rc == STRATA_ENOMEM ? "out of memory"
-		                        : "hashing the snapshot query failed");
+		                        : "building the snapshot query failed");
 		goto done;
 	}
 	rc = s->driver->query(s->conn, prelude_sql, 4, params, prelude_row, &p,

@@ -13,7 +13,7 @@
 
 /* A relation the snapshot shows, aliased c, its schema n. */
 #define REL_SHOWN(kinds) \
-	"c.relkind IN (" kinds ") AND " PG_NSP_SHOWN("n") \
+	"c.relkind IN (" kinds ") AND " PG_NSP_SHOWN("n") PG_ONLY("c", "c.oid") \
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e'") " AND c.oid <> $1::oid"
 
 /* The options of an identity column's sequence that differ from what
@@ -61,7 +61,7 @@
  * selected before t.h. */
 #define COLUMN_COMMENTS(extra) \
 	"SELECT " extra "t.h, 'column-comment ' || quote_ident(a.attname)" \
-	" || ' ' || quote_literal(" PG_FOLD("d.description") ") FROM t" \
+	" || ' ' || quote_literal(" PG_FOLD("d.description") "), t.oid FROM t" \
 	" JOIN pg_description d ON d.classoid = 'pg_class'::regclass" \
 	" AND d.objoid = t.oid AND d.objsubid > 0" \
 	" JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.objsubid"
@@ -72,7 +72,7 @@ static const char tables[] = PG_KIND("5",
 	"WITH t AS (SELECT c.*, 'table ' || " QNAME("") " AS h"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE " REL_SHOWN("'r', 'p'") ")"
-	" SELECT t.h, l FROM t CROSS JOIN LATERAL (VALUES"
+	" SELECT t.h, l, t.oid AS o FROM t CROSS JOIN LATERAL (VALUES"
 	" (CASE WHEN t.relpersistence = 'u' THEN 'unlogged' END),"
 	" (CASE WHEN t.relrowsecurity THEN 'rls enabled' END),"
 	" (CASE WHEN t.relforcerowsecurity THEN 'rls forced' END),"
@@ -84,17 +84,17 @@ static const char tables[] = PG_KIND("5",
 	" UNION ALL SELECT t.h, CASE WHEN t.relispartition"
 	" THEN 'partition of ' || " QNAME("p") " || ' ' ||"
 	" pg_get_expr(t.relpartbound, t.oid)"
-	" ELSE 'inherits ' || " QNAME("p") " END"
+	" ELSE 'inherits ' || " QNAME("p") " END, t.oid"
 	" FROM t JOIN pg_inherits i ON i.inhrelid = t.oid"
 	" JOIN pg_class pc ON pc.oid = i.inhparent"
 	" JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
-	" UNION ALL SELECT t.h, " COLUMN_LINE " FROM t"
+	" UNION ALL SELECT t.h, " COLUMN_LINE ", t.oid FROM t"
 	" JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0"
 	" AND NOT a.attisdropped JOIN pg_type ty ON ty.oid = a.atttypid"
 	" LEFT JOIN pg_attrdef ad ON ad.adrelid = t.oid"
 	" AND ad.adnum = a.attnum"
 	" UNION ALL SELECT t.h, 'constraint ' || quote_ident(k.conname) ||"
-	" ' ' || " PG_FOLD("pg_get_constraintdef(k.oid)")
+	" ' ' || " PG_FOLD("pg_get_constraintdef(k.oid)") ", t.oid"
 	" FROM t JOIN pg_constraint k ON k.conrelid = t.oid"
 	" WHERE k.contype IN ('c', 'f', 'p', 'u', 'x')"
 	" UNION ALL " COLUMN_COMMENTS(""));
@@ -103,7 +103,8 @@ static const char tables[] = PG_KIND("5",
  * out: the constraint's line says it all.  The indexes a partition gets
  * from its parent's are kept: their names are their own. */
 static const char indexes[] = PG_KIND("6",
-	"SELECT 'index ' || " QNAME("") " || ' ON ' || " QNAME("t") " AS h, l"
+	"SELECT 'index ' || " QNAME("") " || ' ON ' || " QNAME("t") " AS h, l,"
+	" c.oid AS o"
 	" FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" JOIN pg_class tc ON tc.oid = x.indrelid"
@@ -112,20 +113,21 @@ static const char indexes[] = PG_KIND("6",
 	" ('definition ' || " PG_FOLD("pg_get_indexdef(x.indexrelid)") "),"
 	" (CASE WHEN NOT x.indisvalid THEN 'invalid' END),"
 	" (" PG_COMMENT("pg_class", "c.oid") ")) v(l)"
-	" WHERE " PG_NSP_SHOWN("n") " AND x.indrelid <> $1::oid"
+	" WHERE " PG_NSP_SHOWN("n") PG_ONLY("c", "c.oid")
+	" AND x.indrelid <> $1::oid"
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e', 'i'")
 	" AND " PG_NO_DEP("pg_class", "tc.oid", "'e'"));
 
 /* Views (7) before materialized views (8), as in docs/snapshot.md. */
 static const char views[] =
-	"SELECT k, h, l, NULL::text AS src FROM ("
+	"SELECT k, h, l, NULL::text AS src, o FROM ("
 	"WITH t AS (SELECT c.*,"
 	" CASE c.relkind WHEN 'v' THEN 7 ELSE 8 END AS k,"
 	" CASE c.relkind WHEN 'v' THEN 'view ' ELSE 'materialized-view ' END"
 	" || " QNAME("") " AS h"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" WHERE " REL_SHOWN("'v', 'm'") ")"
-	" SELECT t.k, t.h, l FROM t CROSS JOIN LATERAL (VALUES"
+	" SELECT t.k, t.h, l, t.oid AS o FROM t CROSS JOIN LATERAL (VALUES"
 	" ('definition ' || " PG_FOLD("pg_get_viewdef(t.oid)") "),"
 	" (" PG_OPTIONS("t.reloptions") "),"
 	" (" PG_COMMENT("pg_class", "t.oid") "),"
@@ -139,7 +141,8 @@ static const char views[] =
  * constraint says them; nor a partition's copies of its parent's row
  * triggers ('P'): the parent's trigger does. */
 static const char triggers[] = PG_KIND("10",
-	"SELECT 'trigger ' || quote_ident(g.tgname) || " ON_TABLE " AS h, l"
+	"SELECT 'trigger ' || quote_ident(g.tgname) || " ON_TABLE " AS h, l,"
+	" g.oid AS o"
 	" FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" CROSS JOIN LATERAL (VALUES"
@@ -147,7 +150,7 @@ static const char triggers[] = PG_KIND("10",
 	" (CASE g.tgenabled WHEN 'D' THEN 'disabled'"
 	" WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' END),"
 	" (" PG_COMMENT("pg_trigger", "g.oid") ")) v(l)"
-	" WHERE NOT g.tgisinternal AND " PG_NSP_SHOWN("n")
+	" WHERE NOT g.tgisinternal AND " PG_NSP_SHOWN("n") PG_ONLY("g", "g.oid")
 	" AND c.oid <> $1::oid"
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e'")
 	" AND " PG_NO_DEP("pg_trigger", "g.oid", "'e', 'P'"));
@@ -155,7 +158,8 @@ static const char triggers[] = PG_KIND("10",
 /* Roles sorted by name; 0 is PUBLIC.  USING and WITH CHECK are wrapped in
  * parentheses as CREATE POLICY writes them. */
 static const char policies[] = PG_KIND("11",
-	"SELECT 'policy ' || quote_ident(p.polname) || " ON_TABLE " AS h, l"
+	"SELECT 'policy ' || quote_ident(p.polname) || " ON_TABLE " AS h, l,"
+	" p.oid AS o"
 	" FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" CROSS JOIN LATERAL (VALUES"
@@ -172,7 +176,8 @@ static const char policies[] = PG_KIND("11",
 	" ('with check (' ||"
 	" " PG_FOLD("pg_get_expr(p.polwithcheck, p.polrelid)") " || ')'),"
 	" (" PG_COMMENT("pg_policy", "p.oid") ")) v(l)"
-	" WHERE " PG_NSP_SHOWN("n") " AND c.oid <> $1::oid"
+	" WHERE " PG_NSP_SHOWN("n") PG_ONLY("y", "p.oid")
+	" AND c.oid <> $1::oid"
 	" AND " PG_NO_DEP("pg_class", "c.oid", "'e'"));
 /* clang-format on */
 

@@ -18,15 +18,16 @@
  */
 /* clang-format off */
 #define ROUTINES(body) \
-	"SELECT 9 AS k, h, l, src FROM (" \
+	"SELECT 9 AS k, h, l, src, o FROM (" \
 	"WITH r AS (SELECT p.*," \
 	" CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END" \
 	" || " PG_QNAME("n.nspname", "p.proname") " || '(' ||" \
 	" pg_catalog.oidvectortypes(p.proargtypes) || ')' AS h" \
 	" FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace" \
 	" WHERE p.prokind IN ('f', 'p', 'w') AND " PG_NSP_SHOWN("n") \
+	PG_ONLY("p", "p.oid") \
 	" AND " PG_NO_DEP("pg_proc", "p.oid", "'e', 'i'") ")" \
-	" SELECT r.h, v.l, v.src FROM r" \
+	" SELECT r.h, v.l, v.src, r.oid AS o FROM r" \
 	" JOIN pg_language g ON g.oid = r.prolang" \
 	" CROSS JOIN LATERAL (VALUES" \
 	" (CASE WHEN r.prokind <> 'p' THEN 'returns ' ||" \
@@ -46,7 +47,7 @@
 	" ('body sha256:', " body ")," \
 	" (" PG_COMMENT("pg_proc", "r.oid") ", NULL)," \
 	" (" PG_OWNER("r.proowner") ", NULL)) v(l, src)" \
-	" UNION ALL SELECT r.h, 'set ' || c, NULL FROM r," \
+	" UNION ALL SELECT r.h, 'set ' || c, NULL, r.oid FROM r," \
 	" unnest(r.proconfig) c" \
 	") q_"
 /* clang-format on */

@@ -8,7 +8,8 @@
 /* The public status plus the history its strings point into. */
 struct status_impl {
 	strata_status pub; /* first: strata_status_free casts back */
-	history h;
+	history h;         /* owned, unless borrowed */
+	int borrowed;      /* the strings are a kept history's */
 };
 
 const char *strata_state_name(strata_state st)
@@ -34,7 +35,8 @@ void strata_status_free(strata_status *st)
 
 	if (!im)
 		return;
-	strata_history_dispose(&im->h);
+	if (!im->borrowed)
+		strata_history_dispose(&im->h);
 	free(im->pub.entries);
 	free(im);
 }
@@ -54,8 +56,8 @@ static void from_row(strata_status_entry *e, const history_row *r)
 	                                          : STRATA_STATE_APPLIED;
 }
 
-/* Takes ownership of *h (left empty). */
-int strata_status_build(strata *s, const history *hin, strata_status **out)
+static int build(strata *s, const history *hin, int borrowed,
+                 strata_status **out)
 {
 	struct status_impl *im = calloc(1, sizeof(*im));
 	size_t i = 0, j = 0, n = 0;
@@ -66,6 +68,7 @@ int strata_status_build(strata *s, const history *hin, strata_status **out)
 		return strata_error_set(&s->err, STRATA_ENOMEM,
 		                        "out of memory");
 	im->h = *hin;
+	im->borrowed = borrowed;
 	im->pub.entries =
 	    calloc(s->nmigs + im->h.count + 1, sizeof(*im->pub.entries));
 	if (!im->pub.entries) {
@@ -120,6 +123,18 @@ int strata_status_build(strata *s, const history *hin, strata_status **out)
 	}
 	*out = &im->pub;
 	return 0;
+}
+
+/* Takes ownership of *h (left empty). */
+int strata_status_build(strata *s, const history *h, strata_status **out)
+{
+	return build(s, h, 0, out);
+}
+
+int strata_status_build_borrowed(strata *s, const history *h,
+                                 strata_status **out)
+{
+	return build(s, h, 1, out);
 }
 
 int strata_status_read(strata *s, strata_status **out)
