@@ -1,6 +1,7 @@
 #include "error.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,18 @@ char *strata_excerpt(const char *s, size_t max)
 	memcpy(out, s, max);
 	memcpy(out + max, "...", 4);
 	return out;
+}
+
+int strata_error_lock_timeout(strata_error *e, int wait_ms, const char *holder)
+{
+	char waited[32];
+
+	if (wait_ms % 1000 == 0)
+		snprintf(waited, sizeof(waited), "%ds", wait_ms / 1000);
+	else
+		snprintf(waited, sizeof(waited), "%.1fs", wait_ms / 1000.0);
+	return strata_error_set(e, STRATA_ELOCKED,
+	                        "timed out after %s waiting for the migration "
+	                        "lock%s%s",
+	                        waited, *holder ? " held by " : "", holder);
 }

@@ -11,6 +11,11 @@ void strata_error_dispose(strata_error *e);
 int strata_error_set(strata_error *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* STRATA_ELOCKED: the run lock was not granted within wait_ms; `holder`
+ * ("" when unknown) says who has it.  Returns STRATA_ELOCKED. */
+int strata_error_lock_timeout(strata_error *e, int wait_ms,
+                              const char *holder);
+
 /* Replaces one string field with a copy of `value` (NULL clears it). */
 void strata_error_field(char **field, const char *value);
 

@@ -613,6 +613,34 @@ static int setting_false(const char *path, const char *key, int *out,
 	return 0;
 }
 
+/*
+ * A single file with an up marker (at `up`, the line after it starting the
+ * up section) and maybe a down marker (at `down`, (size_t)-1: none): the
+ * sections of m, refusing a file without the up marker or with SQL before
+ * it.  dbmate's and goose's readers share it.
+ */
+static int set_sections(struct migration_file *m, const char *t, size_t len,
+                        size_t up, size_t down, const char *marker,
+                        const char *why, strata_error *err)
+{
+	if (up == (size_t)-1)
+		return strata_error_set(err, STRATA_EFORMAT,
+		                        "'%s' has no '%s' line %s", m->up_path,
+		                        marker, why);
+	if (strata_sql_skip_blank(t, 0, up, 0) < up)
+		return strata_error_at(err, STRATA_EFORMAT, m->up_path, t,
+		                       strata_sql_skip_blank(t, 0, up, 0),
+		                       "SQL before the '%s' line", marker);
+	m->up_end = down != (size_t)-1 ? down : len;
+	if (down != (size_t)-1) {
+		m->down_text = m->up_text;
+		m->down_end = len;
+		if (!(m->down_path = strdup(m->up_path)))
+			return nomem(err);
+	}
+	return 0;
+}
+
 /* dbmate: "-- migrate:up [transaction:false]", then "-- migrate:down". */
 static int sections_dbmate(struct migration_file *m, size_t len,
                            strata_error *err)
@@ -654,23 +682,8 @@ static int sections_dbmate(struct migration_file *m, size_t len,
 		}
 		p = eol + 1;
 	}
-	if (up == (size_t)-1)
-		return strata_error_set(err, STRATA_EFORMAT,
-		                        "'%s' has no '-- migrate:up' line (a "
-		                        "dbmate migration needs one)",
-		                        m->up_path);
-	if (strata_sql_skip_blank(t, 0, up, 0) < up)
-		return strata_error_at(err, STRATA_EFORMAT, m->up_path, t,
-		                       strata_sql_skip_blank(t, 0, up, 0),
-		                       "SQL before the '-- migrate:up' line");
-	m->up_end = down != (size_t)-1 ? down : len;
-	if (down != (size_t)-1) {
-		m->down_text = m->up_text;
-		m->down_end = len;
-		if (!(m->down_path = strdup(m->up_path)))
-			return nomem(err);
-	}
-	return 0;
+	return set_sections(m, t, len, up, down, "-- migrate:up",
+	                    "(a dbmate migration needs one)", err);
 }
 
 static int add_block(struct migration_file *m, size_t start, size_t end)
@@ -780,24 +793,8 @@ static int sections_goose(struct migration_file *m, size_t len,
 		                       begin_at,
 		                       "'-- +goose StatementBegin' without "
 		                       "'-- +goose StatementEnd'");
-	if (up == (size_t)-1)
-		return strata_error_set(
-		    err, STRATA_EFORMAT,
-		    "'%s' has no '-- +goose Up' line (a goose "
-		    "migration starts with one)",
-		    m->up_path);
-	if (strata_sql_skip_blank(t, 0, up, 0) < up)
-		return strata_error_at(err, STRATA_EFORMAT, m->up_path, t,
-		                       strata_sql_skip_blank(t, 0, up, 0),
-		                       "SQL before the '-- +goose Up' line");
-	m->up_end = down != (size_t)-1 ? down : len;
-	if (down != (size_t)-1) {
-		m->down_text = m->up_text;
-		m->down_end = len;
-		if (!(m->down_path = strdup(m->up_path)))
-			return nomem(err);
-	}
-	return 0;
+	return set_sections(m, t, len, up, down, "-- +goose Up",
+	                    "(a goose migration starts with one)", err);
 }
 
 /* Reads one entry's files into m (which owns what it is given). */

@@ -1104,15 +1104,7 @@ static int my_lock(strata_conn *c, long long key, int wait_ms,
 	strata_buf_clear(&who);
 	if ((rc = describe_holder(c, name, &who, err)) < 0)
 		goto done;
-	strata_buf_clear(&msg);
-	if (wait_ms % 1000 == 0)
-		strata_buf_printf(&msg, "%ds", wait_ms / 1000);
-	else
-		strata_buf_printf(&msg, "%.1fs", wait_ms / 1000.0);
-	rc = strata_error_set(err, STRATA_ELOCKED,
-	                      "timed out after %s waiting for the migration "
-	                      "lock%s%s",
-	                      msg.ptr, who.len ? " held by " : "", who.ptr);
+	rc = strata_error_lock_timeout(err, wait_ms, who.ptr);
 done:
 	strata_buf_dispose(&who);
 	strata_buf_dispose(&msg);
